@@ -1,0 +1,108 @@
+//! Command-line definitions (clap) and dispatch. Each command resolves its arguments once into the library's
+//! typed inputs; nothing below this layer knows about flags.
+
+mod calendar;
+mod run;
+mod scenario;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Exit code for bad input.
+pub const EXIT_INPUT: u8 = 2;
+/// Exit code for a failure while running or writing.
+pub const EXIT_FAILURE: u8 = 1;
+
+/// An error with the exit code it should produce.
+pub struct Failure {
+    pub code: u8,
+    pub error: anyhow::Error,
+}
+
+impl Failure {
+    pub fn input(error: impl Into<anyhow::Error>) -> Self {
+        Self { code: EXIT_INPUT, error: error.into() }
+    }
+    pub fn runtime(error: impl Into<anyhow::Error>) -> Self {
+        Self { code: EXIT_FAILURE, error: error.into() }
+    }
+}
+
+#[derive(Parser)]
+#[command(
+    name = "dormsim",
+    version,
+    about = "Simulate SMETS1 Change-of-Supplier dormancy and its migration into DCC under different timelines",
+    long_about = "dormsim generates a synthetic SMETS1 fleet and Change-of-Supplier history, runs every dormant \
+installation through each migration option (standard, expedited, ...) with SMSO firmware delays, capacity limits and \
+failures, and reports dormancy and manual work with 95% confidence intervals over replications.",
+    after_help = "Examples:\n  dormsim run                                  # the embedded 2020 baseline\n  dormsim run scenarios/baseline.toml --replications 20 --out output/b20\n  dormsim run --set run.calendar=none --set options.expedited.notice_wd=10\n  dormsim scenario show > my.toml && dormsim validate my.toml\n  dormsim calendar --from 2020-01-01 --to 2020-12-31\n  dormsim calendar --region scotland --from 2022-01-01 --to 2022-12-31 --count"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario (the embedded baseline when no file is given) and write its outputs.
+    #[command(after_help = "Examples:\n  dormsim run\n  dormsim run scenarios/baseline.toml --out output/baseline --replications 20 --threads 2\n  dormsim run --sites 1000000 --set dcc.daily_capacity=20000\n  dormsim run --set run.calendar=none --set 'options.expedited.cos_check_wd=3'\n\nOutputs (in --out, default output/<scenario name>/): summary.json, manifest.json,\ndormancy_distribution.{csv,parquet}, weekly.{csv,parquet}. See docs/outputs.md.")]
+    Run(RunArgs),
+    /// Show or inspect scenarios.
+    #[command(subcommand)]
+    Scenario(ScenarioCommand),
+    /// Check a scenario file without running it (exit code 2 and the file, key and line on error).
+    #[command(after_help = "Example:\n  dormsim validate scenarios/baseline.toml --set run.replications=50")]
+    Validate {
+        /// Scenario file (TOML).
+        file: PathBuf,
+        /// Override a key by its dotted path, typed and validated like the file (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+    },
+    /// List bank holidays on weekdays, or count working days, in a date range.
+    #[command(after_help = "Examples:\n  dormsim calendar --from 2020-01-01 --to 2020-12-31\n  dormsim calendar --region scotland --from 2022-01-01 --to 2022-12-31\n  dormsim calendar --from 2020-04-06 --to 2020-04-19 --count   # 8: Good Friday and Easter Monday")]
+    Calendar(calendar::CalendarArgs),
+}
+
+#[derive(Subcommand)]
+enum ScenarioCommand {
+    /// Print the embedded baseline scenario (a commented TOML file to copy and edit).
+    Show,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); without it the embedded baseline runs.
+    scenario: Option<PathBuf>,
+    /// Output folder [default: output/<scenario name>/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replications (overrides run.replications).
+    #[arg(long, value_name = "N")]
+    replications: Option<u32>,
+    /// Master seed (overrides run.seed).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Installations to simulate (overrides fleet.installations; capacities stay scaled to fleet.represents).
+    #[arg(long, value_name = "N")]
+    sites: Option<u32>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Override a scenario key by its dotted path, e.g. run.calendar=none (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Do not print the summary table.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn dispatch(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Scenario(ScenarioCommand::Show) => scenario::show(),
+        Command::Validate { file, set } => scenario::validate(&file, &set),
+        Command::Calendar(args) => calendar::calendar(args),
+    }
+}

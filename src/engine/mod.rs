@@ -1,0 +1,30 @@
+//! The discrete-event core, with nothing domain-specific in it.
+//!
+//! - [`EventQueue`]: the future-event list. Time is an integer ([`SimTime`], minutes since the run's origin);
+//!   entries are ordered by (time, sequence number), the sequence number being the order of scheduling, so events
+//!   at the same minute run in the order they were scheduled and every run is deterministic.
+//! - [`ServerQueue`]: a first-come-first-served stage with `c` identical servers (or unlimited), the building
+//!   block for capacity-limited stages such as SMSO firmware configuration (an M/G/c queue when arrivals are
+//!   Poisson).
+//! - [`DailyBudget`]: a per-working-day throughput limit with fractional capacity carried between days.
+
+mod queue;
+mod stage;
+
+pub use queue::{EventQueue, SimTime};
+pub use stage::{DailyBudget, ServerQueue};
+
+/// Minutes in a day.
+pub const MINUTES_PER_DAY: SimTime = 1440;
+
+/// Minute `minute_of_day` of day `day` (days counted from the origin, may be negative).
+#[inline]
+pub const fn at(day: i32, minute_of_day: SimTime) -> SimTime {
+    day as SimTime * MINUTES_PER_DAY + minute_of_day
+}
+
+/// The day a time falls on.
+#[inline]
+pub const fn day_of(t: SimTime) -> i32 {
+    t.div_euclid(MINUTES_PER_DAY) as i32
+}

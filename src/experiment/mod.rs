@@ -1,0 +1,103 @@
+//! Replications in parallel and the comparison of options.
+//!
+//! A replication generates one fleet and one switching history from its own streams, then simulates every option
+//! on them (common random numbers: differences between options are paired). Replications run on a rayon pool of
+//! the requested size and are collected in replication order, so results do not depend on the thread count.
+
+mod summary;
+
+pub use summary::{Comparison, DistributionSummary, OptionSummary, Summary, summarise};
+
+use crate::arrivals;
+use crate::calendar::WorkCalendar;
+use crate::fleet::{self, MAX_BACKLOG_AGE_DAYS};
+use crate::metrics::{OptionMetrics, PairedCounts};
+use crate::process::{self, Context};
+use crate::rng::Streams;
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+
+/// Everything measured in one replication.
+#[derive(Debug, Clone)]
+pub struct ReplicationResult {
+    pub replication: u32,
+    /// One per option, in scenario order.
+    pub options: Vec<OptionMetrics>,
+    /// Option i against option 0 (entry 0 compares the baseline with itself and is all zeros but the total).
+    pub paired: Vec<PairedCounts>,
+    /// Switches in the replication's history.
+    pub switches: u64,
+}
+
+/// How to execute an experiment (not part of the scenario: never changes a result).
+#[derive(Debug, Clone, Copy)]
+pub struct Execution {
+    /// Worker threads (0 = rayon's default, one per core).
+    pub threads: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExperimentError {
+    #[error("cannot start {threads} worker threads: {source}")]
+    ThreadPool { threads: usize, source: rayon::ThreadPoolBuildError },
+}
+
+/// The calendar a scenario's runs use: covers the longest backlog age before day 0 and a year past the horizon.
+pub fn calendar_for(s: &Scenario) -> WorkCalendar {
+    WorkCalendar::new(s.run.calendar, s.run.start_date, -(MAX_BACKLOG_AGE_DAYS as i32) - 10, s.run.horizon_days)
+}
+
+/// Run replication `replication` of the scenario: all options on one fleet and one switching history.
+pub fn run_replication(s: &Scenario, calendar: &WorkCalendar, replication: u32) -> ReplicationResult {
+    let streams = Streams::new(s.run.seed, replication);
+    let fleet = fleet::generate(s, &streams);
+    let history = arrivals::generate(s, &fleet, &streams);
+    let ctx = Context { scenario: s, calendar, fleet: &fleet, history: &history, streams };
+    let outcomes: Vec<_> = (0..s.options.len()).into_par_iter().map(|o| process::simulate(&ctx, o)).collect();
+    let base = &outcomes[0].site_dormant_wd;
+    let paired = outcomes.iter().map(|o| pair(base, &o.site_dormant_wd)).collect();
+    ReplicationResult {
+        replication,
+        options: outcomes.into_iter().map(|o| o.metrics).collect(),
+        paired,
+        switches: history.events.len() as u64,
+    }
+}
+
+/// Per-installation paired comparison of dormant working days (option vs baseline).
+fn pair(base: &[u32], option: &[u32]) -> PairedCounts {
+    let mut p = PairedCounts::default();
+    for (b, o) in base.iter().zip(option) {
+        if *b > 0 || *o > 0 {
+            p.sites_dormant_in_either += 1;
+            p.sites_faster += u64::from(o < b);
+            p.sites_slower += u64::from(o > b);
+        }
+    }
+    p
+}
+
+/// Run `replications` replications (numbered `first..first + replications`) in parallel; `on_done` is called once
+/// per finished replication (for progress reporting; it must not influence results).
+pub fn run(
+    s: &Scenario,
+    replications: std::ops::Range<u32>,
+    exec: Execution,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<ReplicationResult>, ExperimentError> {
+    let calendar = calendar_for(s);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(exec.threads)
+        .build()
+        .map_err(|source| ExperimentError::ThreadPool { threads: exec.threads, source })?;
+    Ok(pool.install(|| {
+        replications
+            .into_par_iter()
+            .map(|r| {
+                let result = run_replication(s, &calendar, r);
+                on_done();
+                result
+            })
+            .collect()
+    }))
+}

@@ -1,0 +1,130 @@
+//! Mergeable accumulators filled as a simulation runs (no per-event storage), and the statistics over
+//! replications computed from them.
+
+mod histogram;
+mod stats;
+
+pub use histogram::Histogram;
+pub use stats::{MeanCi, mean_ci95};
+
+use crate::process::ManualCase;
+use serde::Serialize;
+
+/// Weekly counts from the run's start (week w covers days 7w..7w+6).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Weekly {
+    pub new_dormant: Vec<u64>,
+    pub ended: Vec<u64>,
+    pub migrations: Vec<u64>,
+    pub manual_cases: Vec<u64>,
+}
+
+impl Weekly {
+    pub fn new(weeks: usize) -> Self {
+        let z = vec![0; weeks];
+        Self { new_dormant: z.clone(), ended: z.clone(), migrations: z.clone(), manual_cases: z }
+    }
+
+    #[inline]
+    fn bump(series: &mut [u64], day: i32) {
+        if day >= 0 {
+            if let Some(x) = series.get_mut(day as usize / 7) {
+                *x += 1;
+            }
+        }
+    }
+
+    /// Dormant stock at the end of each week, from the initial stock and the weekly inflow and outflow.
+    pub fn stock(&self, initial: u64) -> Vec<u64> {
+        let mut s = initial as i64;
+        self.new_dormant
+            .iter()
+            .zip(&self.ended)
+            .map(|(i, o)| {
+                s += *i as i64 - *o as i64;
+                s.max(0) as u64
+            })
+            .collect()
+    }
+}
+
+/// Everything measured for one option in one replication.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OptionMetrics {
+    /// Installations dormant at some time during the run (backlog included).
+    pub dormant_sites: u64,
+    /// Installations dormant at the start.
+    pub backlog_sites: u64,
+    /// Dormancy episodes that started during the run.
+    pub new_episodes: u64,
+    /// Episodes ended by a successful migration (backlog included), and those of them that started in the run.
+    pub migrated: u64,
+    pub migrated_new: u64,
+    /// Episodes ended by a switch to a supplier that can operate the SMSO.
+    pub reactivated: u64,
+    /// Installations dormant at the end of the horizon (excluded ones included), and excluded ones.
+    pub still_dormant_at_end: u64,
+    pub excluded_at_end: u64,
+    /// Episodes that started in the run and ended in migration: working days and calendar days of dormancy.
+    pub dormancy_wd: Histogram,
+    pub dormancy_days: Histogram,
+    /// Working days from the first SMSO configuration request to a successful configuration.
+    pub firmware_wait_wd_sum: f64,
+    pub firmware_configs: u64,
+    /// Configurations that finished later than the SMSO's SLA after the request.
+    pub firmware_late: u64,
+    pub manual_cases: [u64; ManualCase::COUNT],
+    pub weekly: Weekly,
+    /// Dormant installations at day 0, and the integral of the dormant stock over the horizon (site-days).
+    pub initial_stock: u64,
+    pub stock_site_days: u64,
+    /// Sum over episodes of their days inside the horizon; equals `stock_site_days` (Little's law identity).
+    pub episode_site_days: u64,
+    /// Events the engine processed (exogenous switches included).
+    pub events: u64,
+}
+
+impl OptionMetrics {
+    pub fn new(weeks: usize) -> Self {
+        Self { weekly: Weekly::new(weeks), ..Default::default() }
+    }
+
+    pub fn record_manual(&mut self, case: ManualCase, day: i32) {
+        self.manual_cases[case as usize] += 1;
+        Weekly::bump(&mut self.weekly.manual_cases, day);
+    }
+
+    pub fn record_new_dormant(&mut self, day: i32) {
+        self.new_episodes += 1;
+        Weekly::bump(&mut self.weekly.new_dormant, day);
+    }
+
+    pub fn record_end(&mut self, day: i32, by_migration: bool) {
+        Weekly::bump(&mut self.weekly.ended, day);
+        if by_migration {
+            self.migrated += 1;
+            Weekly::bump(&mut self.weekly.migrations, day);
+        } else {
+            self.reactivated += 1;
+        }
+    }
+
+    pub fn manual_total(&self) -> u64 {
+        self.manual_cases.iter().sum()
+    }
+
+    /// Mean firmware wait in working days (NaN when nothing was configured).
+    pub fn firmware_wait_mean(&self) -> f64 {
+        if self.firmware_configs == 0 { f64::NAN } else { self.firmware_wait_wd_sum / self.firmware_configs as f64 }
+    }
+}
+
+/// Paired per-installation comparison of an option against the baseline option in one replication.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct PairedCounts {
+    /// Installations dormant at some time under either option.
+    pub sites_dormant_in_either: u64,
+    /// Of those, installations with fewer dormant working days under the option than under the baseline.
+    pub sites_faster: u64,
+    pub sites_slower: u64,
+}

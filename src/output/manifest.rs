@@ -1,0 +1,52 @@
+//! `manifest.json`: what produced a run (version, resolved scenario and its hash, seed, replications, threads,
+//! wall time), so any figure can be traced back and reproduced.
+
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub dormsim_version: String,
+    pub scenario_name: String,
+    /// Where the scenario came from: a file path or `<embedded baseline>`.
+    pub scenario_source: String,
+    /// `--set` overrides applied on top of the file, in order.
+    pub overrides: Vec<String>,
+    pub scenario_hash: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub threads: usize,
+    pub wall_time_seconds: f64,
+    pub events_processed: u64,
+    pub events_per_second: f64,
+    /// The scenario exactly as simulated (defaults filled, counts and capacities scaled to the sample).
+    pub resolved_scenario: serde_json::Value,
+}
+
+impl Manifest {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        s: &Scenario,
+        source: &str,
+        overrides: &[String],
+        replications: u32,
+        threads: usize,
+        wall_time_seconds: f64,
+        events_processed: u64,
+    ) -> Self {
+        Self {
+            dormsim_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario_name: s.name.clone(),
+            scenario_source: source.to_string(),
+            overrides: overrides.to_vec(),
+            scenario_hash: s.hash(),
+            seed: s.run.seed,
+            replications,
+            threads,
+            wall_time_seconds,
+            events_processed,
+            events_per_second: if wall_time_seconds > 0.0 { events_processed as f64 / wall_time_seconds } else { 0.0 },
+            resolved_scenario: serde_json::to_value(s).expect("scenario serialises"),
+        }
+    }
+}

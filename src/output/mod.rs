@@ -1,0 +1,112 @@
+//! Writing a finished run: one exporter per artefact behind the small [`Exporter`] trait, and a console table.
+//!
+//! Outputs are written into a staging folder next to the destination and moved into place only when every
+//! exporter has succeeded, so a failed run leaves no partial output.
+
+mod console;
+mod manifest;
+mod tables;
+
+pub use console::render_summary;
+pub use manifest::Manifest;
+pub use tables::{distribution_frame, weekly_frame};
+
+use crate::experiment::{ReplicationResult, Summary};
+use crate::scenario::Scenario;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Everything an exporter may read.
+pub struct RunArtifacts<'a> {
+    pub scenario: &'a Scenario,
+    pub summary: &'a Summary,
+    pub replications: &'a [ReplicationResult],
+    pub manifest: &'a Manifest,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Table { path: PathBuf, message: String },
+}
+
+impl OutputError {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io { path: path.to_path_buf(), source }
+    }
+}
+
+/// One output format.
+pub trait Exporter {
+    /// Write into `dir`; return the files written (relative names).
+    fn export(&self, run: &RunArtifacts, dir: &Path) -> Result<Vec<String>, OutputError>;
+}
+
+struct SummaryJson;
+struct ManifestJson;
+
+fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), OutputError> {
+    let mut text = serde_json::to_string_pretty(value).expect("serialisable");
+    text.push('\n');
+    fs::write(path, text).map_err(|e| OutputError::io(path, e))
+}
+
+impl Exporter for SummaryJson {
+    fn export(&self, run: &RunArtifacts, dir: &Path) -> Result<Vec<String>, OutputError> {
+        write_json(&dir.join("summary.json"), run.summary)?;
+        Ok(vec!["summary.json".into()])
+    }
+}
+
+impl Exporter for ManifestJson {
+    fn export(&self, run: &RunArtifacts, dir: &Path) -> Result<Vec<String>, OutputError> {
+        write_json(&dir.join("manifest.json"), run.manifest)?;
+        Ok(vec!["manifest.json".into()])
+    }
+}
+
+/// The exporters every run uses, in order.
+pub fn default_exporters() -> Vec<Box<dyn Exporter>> {
+    vec![Box::new(SummaryJson), Box::new(tables::Tables), Box::new(ManifestJson)]
+}
+
+/// Write all outputs to `out_dir` atomically (staging folder, then rename). Existing files of the same names in
+/// `out_dir` are replaced; other files there are left alone. Returns the files written.
+pub fn write_run(run: &RunArtifacts, out_dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+    let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
+    let staging = parent.join(format!(
+        ".{}.staging-{}",
+        out_dir.file_name().and_then(|n| n.to_str()).unwrap_or("run"),
+        std::process::id()
+    ));
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(&staging).map_err(|e| OutputError::io(&staging, e))?;
+    let result = export_all(run, &staging);
+    let files = match result {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    fs::create_dir_all(out_dir).map_err(|e| OutputError::io(out_dir, e))?;
+    let mut written = Vec::new();
+    for name in files {
+        let to = out_dir.join(&name);
+        fs::rename(staging.join(&name), &to).map_err(|e| OutputError::io(&to, e))?;
+        written.push(to);
+    }
+    let _ = fs::remove_dir_all(&staging);
+    Ok(written)
+}
+
+fn export_all(run: &RunArtifacts, dir: &Path) -> Result<Vec<String>, OutputError> {
+    let mut files = Vec::new();
+    for e in default_exporters() {
+        files.extend(e.export(run, dir)?);
+    }
+    Ok(files)
+}

@@ -1,0 +1,103 @@
+//! Where a dotted key sits in the scenario text (its 1-based line), using the span-keeping TOML parser, and the
+//! `--set KEY=VALUE` overrides applied to the parsed document before it is deserialised.
+
+use super::error::KeyError;
+use toml::de::{DeTable, DeValue};
+
+/// 1-based line of the key `path` (dot-separated, array indices as numbers) in `text`, if it is there. When only a
+/// prefix exists, the line of the deepest existing table is returned, which is where a missing key belongs.
+pub fn line_of(text: &str, path: &str) -> Option<usize> {
+    let root = DeTable::parse(text).ok()?;
+    let mut span = None;
+    let mut table = Some(root.get_ref());
+    let mut value: Option<&DeValue> = None;
+    for segment in path.split('.').filter(|s| !s.is_empty()) {
+        if let Some(t) = table.take() {
+            let (k, v) = t.get_key_value(segment)?;
+            span = Some(k.span());
+            value = Some(v.get_ref());
+            table = v.get_ref().as_table();
+            continue;
+        }
+        let array = value?.as_array()?;
+        let item = array.get(segment.parse::<usize>().ok()?)?;
+        span = Some(item.span());
+        value = Some(item.get_ref());
+        table = item.get_ref().as_table();
+    }
+    let start = span?.start;
+    Some(text[..start.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1)
+}
+
+/// Byte offset → 1-based line.
+pub fn line_at(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+/// Parse the right-hand side of `--set KEY=VALUE` as a TOML value; anything that is not valid TOML (`none`,
+/// `england-wales`) is taken as a string, so quoting is never needed on the command line.
+pub fn parse_override_value(text: &str) -> toml::Value {
+    let doc = format!("v = {text}");
+    match doc.parse::<toml::Table>() {
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(text.to_string())),
+        Err(_) => toml::Value::String(text.to_string()),
+    }
+}
+
+/// Set `path` (dotted) to `value` in `doc`, creating intermediate tables where absent. Array elements are addressed
+/// by index. Setting a key that the scenario format does not know is caught later by `deny_unknown_fields`.
+pub fn apply_override(doc: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), KeyError> {
+    let mut root = toml::Value::Table(std::mem::take(doc));
+    let result = set_in(&mut root, path, value);
+    if let toml::Value::Table(t) = root {
+        *doc = t;
+    }
+    result
+}
+
+fn set_in(root: &mut toml::Value, path: &str, value: toml::Value) -> Result<(), KeyError> {
+    let segments: Vec<&str> = path.split('.').collect();
+    if segments.iter().any(|s| s.is_empty()) {
+        return Err(KeyError::new(path, "empty segment in key path"));
+    }
+    let (last, parents) = segments.split_last().expect("split yields at least one segment");
+    let mut node = root;
+    for (i, seg) in parents.iter().enumerate() {
+        node = step(node, seg, &segments[..=i].join("."))?;
+    }
+    match node {
+        toml::Value::Table(t) => {
+            t.insert((*last).to_string(), value);
+            Ok(())
+        }
+        toml::Value::Array(a) => {
+            let idx = parse_index(last, path, a.len())?;
+            a[idx] = value;
+            Ok(())
+        }
+        other => Err(KeyError::new(path, format!("cannot set a key inside a {}", other.type_str()))),
+    }
+}
+
+fn step<'a>(node: &'a mut toml::Value, seg: &str, here: &str) -> Result<&'a mut toml::Value, KeyError> {
+    match node {
+        toml::Value::Table(t) => {
+            if !t.contains_key(seg) {
+                t.insert(seg.to_string(), toml::Value::Table(toml::Table::new()));
+            }
+            Ok(t.get_mut(seg).expect("inserted above"))
+        }
+        toml::Value::Array(a) => {
+            let idx = parse_index(seg, here, a.len())?;
+            Ok(&mut a[idx])
+        }
+        other => Err(KeyError::new(here, format!("is a {}, not a table", other.type_str()))),
+    }
+}
+
+fn parse_index(seg: &str, here: &str, len: usize) -> Result<usize, KeyError> {
+    match seg.parse::<usize>() {
+        Ok(i) if i < len => Ok(i),
+        _ => Err(KeyError::new(here, format!("array index must be 0..{len}, got `{seg}`"))),
+    }
+}

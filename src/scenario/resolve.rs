@@ -1,0 +1,397 @@
+//! Raw scenario → validated `Scenario`: the one place where defaults live and every value is checked.
+//! Errors carry the dotted key; `load` adds the source and line.
+
+use super::error::{KeyError, ScenarioError};
+use super::locate::{apply_override, line_at, line_of, parse_override_value};
+use super::raw::*;
+use super::*;
+use crate::dist::{Duration, DurationSpec};
+
+/// Most SMSOs a scenario may declare (supplier capability is a 64-bit mask).
+pub const MAX_SMSOS: usize = 64;
+/// Longest horizon accepted, in days (100 years).
+pub const MAX_HORIZON_DAYS: i64 = 36_500;
+
+type R<T> = Result<T, KeyError>;
+
+pub fn load(text: &str, source: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let at = |key: &str, message: String, from_set: bool| ScenarioError {
+        source: if from_set { "--set".to_string() } else { source.to_string() },
+        key: key.to_string(),
+        line: if from_set { None } else { line_of(text, key) },
+        message,
+    };
+    let mut doc: toml::Table = text.parse().map_err(|e: toml::de::Error| ScenarioError {
+        source: source.to_string(),
+        key: String::new(),
+        line: e.span().map(|s| line_at(text, s.start)),
+        message: e.message().trim().to_string(),
+    })?;
+    let mut set_keys = Vec::new();
+    for item in overrides {
+        let Some((key, value)) = item.split_once('=') else {
+            return Err(at(item, "expected KEY=VALUE".into(), true));
+        };
+        let key = key.trim();
+        apply_override(&mut doc, key, parse_override_value(value.trim())).map_err(|e| at(&e.key, e.message, true))?;
+        set_keys.push(key.to_string());
+    }
+    let is_set = |key: &str| set_keys.iter().any(|k| key == k || key.starts_with(&format!("{k}.")));
+    let raw: RawScenario = serde_path_to_error::deserialize(toml::Value::Table(doc)).map_err(|e| {
+        let key = e.path().to_string().trim_start_matches('.').to_string();
+        let key = if key == "?" { String::new() } else { key };
+        at(&key, e.inner().message().trim().to_string(), is_set(&key))
+    })?;
+    resolve(&raw).map_err(|e| {
+        let from_set = is_set(&e.key);
+        at(&e.key, e.message, from_set)
+    })
+}
+
+fn share(key: &str, v: f64) -> R<f64> {
+    if v.is_finite() && (0.0..=1.0).contains(&v) { Ok(v) } else { Err(KeyError::new(key, format!("must be in [0, 1], got {v}"))) }
+}
+
+fn positive_int(key: &str, v: i64, max: i64) -> R<i64> {
+    if (1..=max).contains(&v) { Ok(v) } else { Err(KeyError::new(key, format!("must be an integer in 1..={max}, got {v}"))) }
+}
+
+fn non_negative_int(key: &str, v: i64, max: i64) -> R<i64> {
+    if (0..=max).contains(&v) { Ok(v) } else { Err(KeyError::new(key, format!("must be an integer in 0..={max}, got {v}"))) }
+}
+
+fn duration(key: &str, spec: &DurationSpec) -> R<Duration> {
+    Duration::from_spec(spec).map_err(|m| KeyError::new(key, m))
+}
+
+fn day_of(start: NaiveDate, date: NaiveDate) -> i32 {
+    (date - start).num_days().clamp(i32::MIN as i64 / 2, i32::MAX as i64 / 2) as i32
+}
+
+fn index_of(key: &str, names: &[String], wanted: &str, what: &str) -> R<usize> {
+    names.iter().position(|n| n == wanted).ok_or_else(|| {
+        KeyError::new(key, format!("unknown {what} `{wanted}` (known: {})", names.join(", ")))
+    })
+}
+
+/// Shares that must add up to 1 (within 1e-6).
+fn sums_to_one(key: &str, shares: impl Iterator<Item = f64>) -> R<()> {
+    let total: f64 = shares.sum();
+    if (total - 1.0).abs() > 1e-6 {
+        return Err(KeyError::new(key, format!("shares must add up to 1, they add up to {total}")));
+    }
+    Ok(())
+}
+
+pub fn resolve(raw: &RawScenario) -> R<Scenario> {
+    let run = resolve_run(&raw.run)?;
+    let smso_names: Vec<String> = raw.smsos.keys().cloned().collect();
+    let smsos = resolve_smsos(raw, &smso_names)?;
+    let fleet_scale = resolve_fleet_scale(&raw.fleet)?;
+    let (fleet, dmcs) = resolve_fleet(&raw.fleet, fleet_scale, &smso_names, run.start_date)?;
+    let suppliers = resolve_suppliers(raw, &smso_names)?;
+    let supplier_names: Vec<String> = suppliers.iter().map(|s| s.name.clone()).collect();
+    let switching = resolve_switching(&raw.switching, &supplier_names, run.start_date)?;
+    let dcc = resolve_dcc(&raw.dcc, fleet_scale.2)?;
+    let options = resolve_options(raw, run.start_date)?;
+    let scenario = Scenario {
+        name: raw.name.clone().unwrap_or_else(|| "scenario".to_string()),
+        description: raw.description.clone().unwrap_or_default(),
+        run,
+        fleet,
+        dmcs,
+        suppliers,
+        switching,
+        smsos: scale_smso_servers(smsos, fleet_scale.2),
+        dcc,
+        options,
+    };
+    check_every_smso_is_operated(&scenario)?;
+    Ok(scenario)
+}
+
+fn resolve_run(r: &RawRun) -> R<RunConfig> {
+    let calendar = r.calendar.as_deref().unwrap_or("england-wales");
+    Ok(RunConfig {
+        start_date: r.start_date.0,
+        horizon_days: positive_int("run.horizon_days", r.horizon_days.unwrap_or(365), MAX_HORIZON_DAYS)? as i32,
+        replications: positive_int("run.replications", r.replications.unwrap_or(10), 1_000_000)? as u32,
+        seed: non_negative_int("run.seed", r.seed.unwrap_or(1), i64::MAX)? as u64,
+        calendar: Region::parse(calendar).ok_or_else(|| {
+            KeyError::new("run.calendar", format!("must be england-wales, scotland or none, got `{calendar}`"))
+        })?,
+    })
+}
+
+/// (installations, represents, sample fraction)
+fn resolve_fleet_scale(f: &RawFleet) -> R<(u32, u64, f64)> {
+    let n = positive_int("fleet.installations", f.installations, u32::MAX as i64 / 2)? as u32;
+    let represents = f.represents.unwrap_or(f.installations);
+    let represents = positive_int("fleet.represents", represents, i64::MAX / 2)? as u64;
+    if represents < n as u64 {
+        return Err(KeyError::new("fleet.represents", format!("must be >= fleet.installations ({n}), got {represents}")));
+    }
+    Ok((n, represents, n as f64 / represents as f64))
+}
+
+fn resolve_fleet(
+    f: &RawFleet,
+    (installations, represents, fraction): (u32, u64, f64),
+    smso_names: &[String],
+    start: NaiveDate,
+) -> R<(FleetConfig, Vec<Dmc>)> {
+    if f.cohorts.is_empty() {
+        return Err(KeyError::new("fleet.cohorts", "at least one cohort is needed"));
+    }
+    sums_to_one("fleet.cohorts", f.cohorts.values().map(|c| c.share))?;
+    let mut cohorts = Vec::new();
+    let mut dmcs = Vec::new();
+    for (ci, (cname, c)) in f.cohorts.iter().enumerate() {
+        let ckey = format!("fleet.cohorts.{cname}");
+        let cshare = share(&format!("{ckey}.share"), c.share)?;
+        if c.dmcs.is_empty() {
+            return Err(KeyError::new(format!("{ckey}.dmcs"), "each cohort needs at least one DMC"));
+        }
+        sums_to_one(&format!("{ckey}.dmcs"), c.dmcs.values().map(|d| d.share))?;
+        for (dname, d) in &c.dmcs {
+            let dkey = format!("{ckey}.dmcs.{dname}");
+            let dshare = share(&format!("{dkey}.share"), d.share)?;
+            dmcs.push(Dmc {
+                name: dname.clone(),
+                cohort: ci,
+                fleet_share: cshare * dshare,
+                smso: index_of(&format!("{dkey}.smso"), smso_names, &d.smso, "SMSO")?,
+                epcl_date: d.epcl_date.map(|x| x.0),
+                epcl_day: d.epcl_date.map(|x| day_of(start, x.0)),
+            });
+        }
+        cohorts.push(Cohort { name: cname.clone(), share: cshare });
+    }
+    let (backlog_sites, backlog_age_days) = match &f.backlog {
+        None => (0, Duration::fixed(0.0)),
+        Some(b) => {
+            let count = non_negative_int("fleet.backlog.count", b.count, represents as i64)?;
+            ((count as f64 * fraction).round() as u32, duration("fleet.backlog.age_days", &b.age_days)?)
+        }
+    };
+    let fleet = FleetConfig {
+        installations,
+        represents,
+        sample_fraction: fraction,
+        dual_fuel_share: share("fleet.dual_fuel_share", f.dual_fuel_share.unwrap_or(0.74))?,
+        split_supply_share: share("fleet.split_supply_share", f.split_supply_share.unwrap_or(0.0))?,
+        prepayment_share: share("fleet.prepayment_share", f.prepayment_share.unwrap_or(0.0))?,
+        backlog_sites: backlog_sites.min(installations),
+        backlog_age_days,
+        cohorts,
+    };
+    Ok((fleet, dmcs))
+}
+
+fn resolve_smsos(raw: &RawScenario, names: &[String]) -> R<Vec<Smso>> {
+    if names.is_empty() || names.len() > MAX_SMSOS {
+        return Err(KeyError::new("smsos", format!("need 1..={MAX_SMSOS} SMSOs, got {}", names.len())));
+    }
+    raw.smsos
+        .iter()
+        .map(|(name, s)| {
+            let key = format!("smsos.{name}");
+            let servers = match s.servers {
+                None => None,
+                Some(v) if v.is_finite() && v >= 1.0 => Some(v),
+                Some(v) => return Err(KeyError::new(format!("{key}.servers"), format!("must be >= 1, got {v}"))),
+            };
+            Ok(Smso {
+                name: name.clone(),
+                lead_time_wd: duration(&format!("{key}.lead_time_wd"), &s.lead_time_wd)?,
+                sla_wd: {
+                    let v = s.sla_wd.unwrap_or(5.0);
+                    if !(v.is_finite() && v >= 0.0) {
+                        return Err(KeyError::new(format!("{key}.sla_wd"), format!("must be >= 0, got {v}")));
+                    }
+                    v
+                },
+                failure_probability: share(&format!("{key}.failure_probability"), s.failure_probability.unwrap_or(0.0))?,
+                retry_delay_wd: non_negative_int(&format!("{key}.retry_delay_wd"), s.retry_delay_wd.unwrap_or(1), 10_000)?
+                    as i32,
+                max_attempts: positive_int(&format!("{key}.max_attempts"), s.max_attempts.unwrap_or(3), 1000)? as u32,
+                // Scaled to the sample in `scale_smso_servers`; stored as represented-scale here.
+                servers: servers.map(|v| v.min(u32::MAX as f64) as u32),
+            })
+        })
+        .collect()
+}
+
+/// Represented-scale server counts → simulated scale (rounded, at least 1).
+fn scale_smso_servers(smsos: Vec<Smso>, fraction: f64) -> Vec<Smso> {
+    smsos
+        .into_iter()
+        .map(|mut s| {
+            s.servers = s.servers.map(|v| ((v as f64 * fraction).round() as u32).max(1));
+            s
+        })
+        .collect()
+}
+
+fn resolve_suppliers(raw: &RawScenario, smso_names: &[String]) -> R<Vec<Supplier>> {
+    if raw.suppliers.is_empty() {
+        return Err(KeyError::new("suppliers", "at least one supplier is needed"));
+    }
+    let total: f64 = raw.suppliers.values().map(|s| s.market_share).sum();
+    let mut out = Vec::new();
+    for (name, s) in &raw.suppliers {
+        let key = format!("suppliers.{name}");
+        let ms = s.market_share;
+        if !(ms.is_finite() && ms >= 0.0) {
+            return Err(KeyError::new(format!("{key}.market_share"), format!("must be >= 0, got {ms}")));
+        }
+        let mut mask = 0u64;
+        for (i, op) in s.operates.iter().enumerate() {
+            mask |= 1 << index_of(&format!("{key}.operates.{i}"), smso_names, op, "SMSO")?;
+        }
+        out.push(Supplier { name: name.clone(), market_share: ms, operates_mask: mask });
+    }
+    if !(total > 0.0) {
+        return Err(KeyError::new("suppliers", "market shares must add up to more than 0"));
+    }
+    sums_to_one("suppliers", out.iter().map(|s| s.market_share / total)).ok();
+    for s in &mut out {
+        s.market_share /= total;
+    }
+    Ok(out)
+}
+
+fn check_every_smso_is_operated(s: &Scenario) -> R<()> {
+    for (i, smso) in s.smsos.iter().enumerate() {
+        if !s.suppliers.iter().any(|sup| sup.can_operate(i) && sup.market_share > 0.0) {
+            return Err(KeyError::new(
+                "suppliers",
+                format!("no supplier with a market share operates SMSO `{}`: every installation starts with a supplier that can operate it", smso.name),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn resolve_switching(s: &RawSwitching, suppliers: &[String], start: NaiveDate) -> R<Switching> {
+    let rate = s.annual_rate;
+    if !(rate.is_finite() && (0.0..=52.0).contains(&rate)) {
+        return Err(KeyError::new("switching.annual_rate", format!("must be in [0, 52] per year, got {rate}")));
+    }
+    let mut seasonality = [1.0; 12];
+    if let Some(w) = &s.seasonality {
+        if w.len() != 12 || w.iter().any(|x| !(x.is_finite() && *x >= 0.0)) || w.iter().sum::<f64>() <= 0.0 {
+            return Err(KeyError::new("switching.seasonality", "needs 12 non-negative monthly weights, not all zero"));
+        }
+        let mean = w.iter().sum::<f64>() / 12.0;
+        for (m, x) in w.iter().enumerate() {
+            seasonality[m] = x / mean;
+        }
+    }
+    let mut bulk_transfers = Vec::new();
+    for (i, b) in s.bulk_transfers.iter().enumerate() {
+        let key = format!("switching.bulk_transfers.{i}");
+        let from = index_of(&format!("{key}.from"), suppliers, &b.from, "supplier")?;
+        let to = index_of(&format!("{key}.to"), suppliers, &b.to, "supplier")?;
+        if from == to {
+            return Err(KeyError::new(format!("{key}.to"), "gaining supplier must differ from the failing one"));
+        }
+        let share = share(&format!("{key}.share"), b.share.unwrap_or(1.0))?;
+        bulk_transfers.push(BulkTransfer { date: b.date.0, day: day_of(start, b.date.0), from, to, share });
+    }
+    bulk_transfers.sort_by_key(|b| b.day);
+    Ok(Switching {
+        annual_rate: rate,
+        seasonality,
+        registration_to_ssd_days: duration("switching.registration_to_ssd_days", &s.registration_to_ssd_days)?,
+        bulk_transfers,
+    })
+}
+
+fn resolve_dcc(d: &RawDcc, fraction: f64) -> R<Dcc> {
+    let daily_capacity = match d.daily_capacity {
+        None => None,
+        Some(v) if v.is_finite() && v > 0.0 => Some(v * fraction),
+        Some(v) => return Err(KeyError::new("dcc.daily_capacity", format!("must be > 0, got {v}"))),
+    };
+    Ok(Dcc {
+        daily_capacity,
+        failure_probability: share("dcc.failure_probability", d.failure_probability.unwrap_or(0.0))?,
+        retry_delay_wd: positive_int("dcc.retry_delay_wd", d.retry_delay_wd.unwrap_or(5), 10_000)? as i32,
+        max_attempts: positive_int("dcc.max_attempts", d.max_attempts.unwrap_or(5), 1000)? as u32,
+    })
+}
+
+fn resolve_options(raw: &RawScenario, start: NaiveDate) -> R<Vec<OptionSpec>> {
+    if raw.options.is_empty() {
+        return Err(KeyError::new("options", "at least one option is needed"));
+    }
+    let names: Vec<String> = raw.options.keys().cloned().collect();
+    let mut out = Vec::new();
+    for (name, o) in &raw.options {
+        out.push(resolve_option(name, o, &names, start)?);
+    }
+    for (i, o) in out.iter().enumerate() {
+        if let Some(f) = o.fallback {
+            let key = format!("options.{}.fallback", o.name);
+            if f == i {
+                return Err(KeyError::new(key, "an option cannot fall back to itself"));
+            }
+            if out[f].eligibility != Eligibility::All {
+                return Err(KeyError::new(key, format!("fallback `{}` must have eligibility = \"all\"", out[f].name)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn resolve_option(name: &str, o: &RawOption, names: &[String], start: NaiveDate) -> R<OptionSpec> {
+    let key = format!("options.{name}");
+    let eligibility = match o.eligibility.as_deref().unwrap_or("all") {
+        "all" => Eligibility::All,
+        "newly-dormant" => Eligibility::NewlyDormant,
+        other => {
+            return Err(KeyError::new(format!("{key}.eligibility"), format!("must be all or newly-dormant, got `{other}`")));
+        }
+    };
+    let fallback = match &o.fallback {
+        None => None,
+        Some(f) => Some(index_of(&format!("{key}.fallback"), names, f, "option")?),
+    };
+    if eligibility == Eligibility::NewlyDormant && fallback.is_none() {
+        return Err(KeyError::new(format!("{key}.fallback"), "eligibility = \"newly-dormant\" needs a fallback option"));
+    }
+    let cos_check = match (o.cos_check_days, o.cos_check_wd) {
+        (Some(d), None) => CosCheckWindow::CalendarDays(non_negative_int(&format!("{key}.cos_check_days"), d, 365)? as i32),
+        (None, Some(w)) => CosCheckWindow::WorkingDays(non_negative_int(&format!("{key}.cos_check_wd"), w, 250)? as i32),
+        _ => return Err(KeyError::new(key, "set exactly one of cos_check_days and cos_check_wd")),
+    };
+    let effective_from = o.effective_from.map(|d| d.0).unwrap_or(start);
+    let notice_wd = positive_int(&format!("{key}.notice_wd"), o.notice_wd, 1000)? as i32;
+    let config_request_wd = non_negative_int(&format!("{key}.config_request_wd"), o.config_request_wd.unwrap_or(0), 1000)? as i32;
+    if config_request_wd >= notice_wd {
+        return Err(KeyError::new(
+            format!("{key}.config_request_wd"),
+            format!("must be less than notice_wd ({notice_wd}): configuration is requested before migration"),
+        ));
+    }
+    Ok(OptionSpec {
+        name: name.to_string(),
+        description: o.description.clone().unwrap_or_default(),
+        eligibility,
+        fallback,
+        effective_from,
+        effective_from_day: day_of(start, effective_from),
+        timeline: Timeline {
+            schedule_cycle_wd: non_negative_int(&format!("{key}.schedule_cycle_wd"), o.schedule_cycle_wd.unwrap_or(0), 1000)?
+                as i32,
+            schedule_delay_wd: match &o.schedule_delay_wd {
+                None => Duration::fixed(0.0),
+                Some(s) => duration(&format!("{key}.schedule_delay_wd"), s)?,
+            },
+            notice_wd,
+            config_request_wd,
+            cos_check,
+        },
+    })
+}
