@@ -80,6 +80,8 @@ pub struct OptionMetrics {
     pub stock_site_days: u64,
     /// Sum over episodes of their days inside the horizon; equals `stock_site_days` (Little's law identity).
     pub episode_site_days: u64,
+    /// Of those, the days of episodes still open at the horizon (censored).
+    pub open_site_days: u64,
     /// Events the engine processed (exogenous switches included).
     pub events: u64,
 }

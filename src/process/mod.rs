@@ -594,6 +594,7 @@ impl<'a> Sim<'a> {
                 let (a, b) = self.clip(st.dormant_since, horizon);
                 self.sites[site].dormant_wd_total += self.cal.count_wd(a, b).max(0) as u32;
                 self.metrics.episode_site_days += (b - a).max(0) as u64;
+                self.metrics.open_site_days += (b - a).max(0) as u64;
             }
         }
         self.metrics.stock_site_days += self.stock * (horizon - self.stock_day).max(0) as u64;

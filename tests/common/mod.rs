@@ -1,0 +1,73 @@
+//! Shared helpers for the integration tests: a small verification scenario whose every number can be worked out
+//! by hand, and shortcuts to run it.
+#![allow(dead_code)]
+
+use dormsim::experiment::{self, Execution, ReplicationResult, Summary};
+use dormsim::scenario::Scenario;
+
+/// Verification world: one SMSO `s1` operated only by supplier `a`; supplier `b` operates nothing. Every
+/// installation starts with `a` (the only operator). No background switching (`annual_rate = 0`): dormancy comes
+/// only from the Supplier-of-Last-Resort style bulk transfer `a → b` on `transfer_date`, so every installation goes
+/// dormant on that exact date. No failures, unlimited capacity, fixed 5 WD firmware lead time, DMC listed long ago.
+/// Options: `standard` (15 WD notice, scheduling cycle 1 = any working day, 7-day check) and `expedited` (8 WD, 2 WD
+/// check, eligibility all so every site takes it).
+pub fn verification_toml(calendar: &str, start: &str, transfer_date: &str, sites: u32) -> String {
+    format!(
+        r#"
+name = "verification"
+[run]
+start_date = {start}
+horizon_days = 120
+replications = 2
+seed = 7
+calendar = "{calendar}"
+[fleet]
+installations = {sites}
+dual_fuel_share = 0.5
+prepayment_share = 0.2
+[fleet.cohorts.only]
+share = 1.0
+dmcs.d1 = {{ share = 1.0, smso = "s1", epcl_date = 2019-01-01 }}
+[suppliers.a]
+market_share = 1.0
+operates = ["s1"]
+[suppliers.b]
+market_share = 0.0
+operates = []
+[switching]
+annual_rate = 0.0
+registration_to_ssd_days = 0
+bulk_transfers = [{{ date = {transfer_date}, from = "a", to = "b" }}]
+[smsos.s1]
+lead_time_wd = 5
+failure_probability = 0.0
+[dcc]
+failure_probability = 0.0
+[options.standard]
+schedule_cycle_wd = 1
+notice_wd = 15
+cos_check_days = 7
+[options.expedited]
+notice_wd = 8
+cos_check_wd = 2
+"#
+    )
+}
+
+pub fn load(text: &str, overrides: &[&str]) -> Scenario {
+    let o: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    Scenario::load(text, "test", &o).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn baseline(overrides: &[&str]) -> Scenario {
+    let o: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    Scenario::baseline(&o).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn run(s: &Scenario, threads: usize) -> Vec<ReplicationResult> {
+    experiment::run(s, 0..s.run.replications, Execution { threads }, &|| {}).expect("run")
+}
+
+pub fn run_summary(s: &Scenario, threads: usize) -> Summary {
+    experiment::summarise(s, &run(s, threads))
+}
