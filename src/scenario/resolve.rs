@@ -254,7 +254,6 @@ fn resolve_suppliers(raw: &RawScenario, smso_names: &[String]) -> R<Vec<Supplier
     if !(total > 0.0) {
         return Err(KeyError::new("suppliers", "market shares must add up to more than 0"));
     }
-    sums_to_one("suppliers", out.iter().map(|s| s.market_share / total)).ok();
     for s in &mut out {
         s.market_share /= total;
     }

@@ -1,0 +1,156 @@
+//! The `dormsim` command end to end: outputs, exit codes, error messages that say where, no partial output.
+
+use assert_cmd::Command;
+use std::fs;
+
+fn dormsim() -> Command {
+    Command::cargo_bin("dormsim").unwrap()
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn calendar_lists_the_2020_england_and_wales_bank_holidays_one_per_line() {
+    // gov.uk: 8 bank holidays in 2020, VE Day moved the early May holiday to Friday 8 May, Boxing Day (Saturday)
+    // was substituted on Monday 28 December.
+    let out = stdout_of(dormsim().args(["calendar", "--from", "2020-01-01", "--to", "2020-12-31"]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 8, "{out}");
+    assert!(lines.iter().all(|l| l.len() > 11 && &l[10..11] == "\t"));
+    assert!(lines.contains(&"2020-05-08\tEarly May bank holiday (VE day)"));
+    assert!(lines[7].starts_with("2020-12-28\t"));
+}
+
+#[test]
+fn calendar_count_prints_only_the_number_of_working_days() {
+    // 6–19 April 2020: 10 weekdays minus Good Friday (10th) and Easter Monday (13th) = 8.
+    let out = stdout_of(dormsim().args(["calendar", "--from", "2020-04-06", "--to", "2020-04-19", "--count"]));
+    assert_eq!(out, "8\n");
+    // Scotland has no Easter Monday: 9.
+    let out = stdout_of(dormsim().args(["calendar", "--region", "scotland", "--from", "2020-04-06", "--to", "2020-04-19", "--count"]));
+    assert_eq!(out, "9\n");
+}
+
+#[test]
+fn calendar_rejects_a_reversed_range_with_exit_code_2() {
+    dormsim().args(["calendar", "--from", "2020-02-01", "--to", "2020-01-01"]).assert().code(2);
+    dormsim().args(["calendar", "--from", "2020-13-01", "--to", "2020-01-01"]).assert().code(2);
+}
+
+#[test]
+fn the_embedded_baseline_shown_is_a_valid_scenario_file() {
+    let text = stdout_of(dormsim().args(["scenario", "show"]));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.toml");
+    fs::write(&path, text).unwrap();
+    let out = stdout_of(dormsim().arg("validate").arg(&path));
+    assert!(out.contains("ok: scenario `baseline-2020`"), "{out}");
+}
+
+#[test]
+fn an_invalid_value_is_reported_with_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    let text = String::from_utf8(dormsim().args(["scenario", "show"]).output().unwrap().stdout).unwrap();
+    let bad = text.replace("failure_probability = 0.05       # ASSUMPTION (no public failure rate", "failure_probability = 1.5       # (");
+    fs::write(&path, &bad).unwrap();
+    let line = bad.lines().position(|l| l.contains("failure_probability = 1.5")).unwrap() + 1;
+    let out = dormsim().arg("validate").arg(&path).assert().code(2).get_output().stderr.clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains(&format!("bad.toml:{line}: key `dcc.failure_probability`")), "{err}");
+    assert!(err.contains("must be in [0, 1]"), "{err}");
+}
+
+#[test]
+fn an_unknown_key_is_reported_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo.toml");
+    let text = String::from_utf8(dormsim().args(["scenario", "show"]).output().unwrap().stdout).unwrap();
+    fs::write(&path, text.replace("notice_wd = 8 ", "notice_days = 8 ")).unwrap();
+    let err = String::from_utf8(dormsim().arg("validate").arg(&path).assert().code(2).get_output().stderr.clone()).unwrap();
+    assert!(err.contains("options.expedited"), "{err}");
+    assert!(err.contains("notice_days"), "{err}");
+}
+
+#[test]
+fn a_toml_syntax_error_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("syntax.toml");
+    fs::write(&path, "name = \"x\"\n[run\nstart_date = 2020-01-01\n").unwrap();
+    let err = String::from_utf8(dormsim().arg("validate").arg(&path).assert().code(2).get_output().stderr.clone()).unwrap();
+    assert!(err.contains("syntax.toml:2"), "{err}");
+}
+
+#[test]
+fn a_bad_set_override_fails_before_running_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let err = dormsim()
+        .args(["run", "--set", "run.calendar=mars", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.contains("--set: key `run.calendar`"), "{err}");
+    assert!(!out.exists());
+    // A typed value of the wrong type is caught the same way.
+    dormsim().args(["run", "--set", "run.replications=many", "--out"]).arg(&out).assert().code(2);
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_missing_scenario_file_is_an_input_error() {
+    let err = dormsim().args(["run", "/nonexistent/scenario.toml"]).assert().code(2).get_output().stderr.clone();
+    assert!(String::from_utf8(err).unwrap().contains("/nonexistent/scenario.toml"));
+}
+
+#[test]
+fn run_writes_every_output_and_summary_json_is_identical_for_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut summaries = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("t{threads}"));
+        let stdout = stdout_of(
+            dormsim()
+                .args(["run", "--sites", "5000", "--replications", "3", "--threads", threads, "--out"])
+                .arg(&out),
+        );
+        assert!(stdout.contains("expedited"), "{stdout}");
+        for f in [
+            "summary.json",
+            "manifest.json",
+            "dormancy_distribution.csv",
+            "dormancy_distribution.parquet",
+            "weekly.csv",
+            "weekly.parquet",
+        ] {
+            assert!(out.join(f).is_file(), "missing {f}");
+        }
+        summaries.push(fs::read(out.join("summary.json")).unwrap());
+    }
+    assert_eq!(summaries[0], summaries[1], "summary.json differs between 1 and 2 threads");
+    let summary: serde_json::Value = serde_json::from_slice(&summaries[0]).unwrap();
+    for key in ["dormant_sites", "migrated_sites", "still_dormant_at_end", "excluded_sites", "dormancy_wd", "dormancy_days", "firmware_wait_wd", "manual_cases"] {
+        assert!(summary["options"]["standard"].get(key).is_some(), "missing options.standard.{key}");
+    }
+    for key in ["mean", "ci95", "p50", "p90", "p95", "max"] {
+        assert!(summary["options"]["expedited"]["dormancy_wd"].get(key).is_some(), "missing dormancy_wd.{key}");
+    }
+    let c = &summary["comparisons"][0];
+    assert_eq!(c["baseline"], "standard");
+    assert_eq!(c["option"], "expedited");
+    assert!(c["mean_reduction_wd"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn the_help_text_has_examples() {
+    let out = stdout_of(dormsim().args(["run", "--help"]));
+    assert!(out.contains("Examples:"));
+    assert!(out.contains("--set"));
+}
