@@ -46,6 +46,14 @@ pub struct CosHistory {
 }
 
 impl CosHistory {
+    /// A history from explicit switches (for verification and tests): sorted by SSD and indexed by installation.
+    pub fn from_events(mut events: Vec<Cos>, sites: usize) -> Self {
+        events.sort_by_key(|c| c.ssd_day);
+        let mut history = CosHistory { events, ..Default::default() };
+        history.index_by_site(sites);
+        history
+    }
+
     /// Switches of one installation, in SSD order.
     pub fn of_site(&self, site: u32) -> impl Iterator<Item = &Cos> {
         let (a, b) = (self.site_start[site as usize] as usize, self.site_start[site as usize + 1] as usize);
@@ -54,8 +62,7 @@ impl CosHistory {
 
     /// R8 check: is there a switch registered on or before `as_of_day` whose SSD is in `[from_day, to_day]`?
     pub fn registered_ssd_within(&self, site: u32, as_of_day: i32, from_day: i32, to_day: i32) -> bool {
-        self.of_site(site)
-            .any(|c| c.registration_day <= as_of_day && c.ssd_day >= from_day && c.ssd_day <= to_day)
+        self.of_site(site).any(|c| c.registration_day <= as_of_day && c.ssd_day >= from_day && c.ssd_day <= to_day)
     }
 
     fn index_by_site(&mut self, sites: usize) {
@@ -143,14 +150,18 @@ pub fn generate(s: &Scenario, fleet: &[Installation], streams: &Streams) -> CosH
                 due[(ssd + LEAD_IN_DAYS) as usize].push((g as u32, to));
             }
             if ssd >= 0 {
-                events.push(Cos { registration_day: day, ssd_day: ssd, site: groups.site[g], fuels: groups.fuels[g], to, bulk: false });
+                events.push(Cos {
+                    registration_day: day,
+                    ssd_day: ssd,
+                    site: groups.site[g],
+                    fuels: groups.fuels[g],
+                    to,
+                    bulk: false,
+                });
             }
         }
     }
-    events.sort_by_key(|c| c.ssd_day);
-    let mut history = CosHistory { events, ..Default::default() };
-    history.index_by_site(fleet.len());
-    history
+    CosHistory::from_events(events, fleet.len())
 }
 
 /// Seasonal multiplier for the month that `day` falls in.
@@ -195,7 +206,14 @@ fn bulk_transfer(
         }
         groups.supplier[g] = to;
         if day >= 0 {
-            events.push(Cos { registration_day: day, ssd_day: day, site: groups.site[g], fuels: groups.fuels[g], to, bulk: true });
+            events.push(Cos {
+                registration_day: day,
+                ssd_day: day,
+                site: groups.site[g],
+                fuels: groups.fuels[g],
+                to,
+                bulk: true,
+            });
         }
     }
 }

@@ -157,10 +157,7 @@ impl From<Raw> for Holiday {
             true => format!("{}{SUBSTITUTE_SUFFIX}", raw.name),
             false => raw.name.to_string(),
         };
-        Holiday {
-            date: raw.date,
-            name,
-        }
+        Holiday { date: raw.date, name }
     }
 }
 
@@ -180,11 +177,7 @@ fn fixed_holidays(y: i32, scotland: bool) -> Vec<(NaiveDate, &'static str)> {
 /// Holidays that always fall on a weekday: Easter, the Mondays (as moved) and the one-offs.
 fn weekday_holidays(y: i32, scotland: bool) -> Vec<(NaiveDate, &'static str)> {
     let easter = easter_sunday(y);
-    let summer = if scotland {
-        first_monday(y, 8)
-    } else {
-        last_monday(y, 8)
-    };
+    let summer = if scotland { first_monday(y, 8) } else { last_monday(y, 8) };
     let mut v = vec![
         (shift(easter, -2), GOOD_FRIDAY),
         (shift(easter, 1), EASTER_MONDAY),
@@ -214,18 +207,9 @@ fn year_holidays(region: Region, y: i32) -> Vec<Raw> {
         Region::Scotland => true,
         Region::EnglandWales => false,
     };
-    let raw = |(date, name), substitute| Raw {
-        date,
-        name,
-        substitute,
-    };
-    let mut out: Vec<Raw> = weekday_holidays(y, scotland)
-        .into_iter()
-        .map(|h| raw(h, false))
-        .collect();
-    let (weekend, weekday): (Vec<_>, Vec<_>) = fixed_holidays(y, scotland)
-        .into_iter()
-        .partition(|h| is_weekend(h.0));
+    let raw = |(date, name), substitute| Raw { date, name, substitute };
+    let mut out: Vec<Raw> = weekday_holidays(y, scotland).into_iter().map(|h| raw(h, false)).collect();
+    let (weekend, weekday): (Vec<_>, Vec<_>) = fixed_holidays(y, scotland).into_iter().partition(|h| is_weekend(h.0));
     out.extend(weekday.into_iter().map(|h| raw(h, false)));
     for (date, name) in weekend {
         let mut sub = date;
@@ -263,11 +247,7 @@ struct RuleCal {
 
 impl RuleCal {
     fn new(region: Region) -> RuleCal {
-        RuleCal {
-            region,
-            year: None,
-            holidays: Vec::new(),
-        }
+        RuleCal { region, year: None, holidays: Vec::new() }
     }
 
     fn is_working(&mut self, date: NaiveDate) -> bool {
@@ -279,10 +259,7 @@ impl RuleCal {
         }
         if self.year != Some(date.year()) {
             self.year = Some(date.year());
-            self.holidays = year_holidays(self.region, date.year())
-                .iter()
-                .map(|h| h.date)
-                .collect();
+            self.holidays = year_holidays(self.region, date.year()).iter().map(|h| h.date).collect();
         }
         !self.holidays.contains(&date)
     }
@@ -313,11 +290,7 @@ pub fn is_working_day(region: Region, date: NaiveDate) -> bool {
 /// for n = 0 the first working day on or after `date`. Same convention as [`WorkCalendar::add_wd`].
 pub fn add_working_days(region: Region, date: NaiveDate, n: u32) -> NaiveDate {
     let mut cal = RuleCal::new(region);
-    if n == 0 && cal.is_working(date) {
-        date
-    } else {
-        cal.step(date, i64::from(n.max(1)))
-    }
+    if n == 0 && cal.is_working(date) { date } else { cal.step(date, i64::from(n.max(1))) }
 }
 
 /// Number of working days d with `from <= d < to` (0 if `to <= from`).
@@ -360,27 +333,18 @@ impl WorkCalendar {
         let base = first_day.min(last_day).saturating_sub(30);
         let end = first_day.max(last_day).saturating_add(400);
         let start = shift(origin, base.into());
-        let holidays: Vec<NaiveDate> = raw_holidays(region, start, shift(origin, end.into()))
-            .map(|h| h.date)
-            .collect();
+        let holidays: Vec<NaiveDate> = raw_holidays(region, start, shift(origin, end.into())).map(|h| h.date).collect();
         let mut cum = Vec::with_capacity((i64::from(end) - i64::from(base) + 2) as usize);
         let mut wds = Vec::new();
         cum.push(0);
         for (day, date) in (base..=end).zip(start.iter_days()) {
-            let working = region == Region::None
-                || !(is_weekend(date) || holidays.binary_search(&date).is_ok());
+            let working = region == Region::None || !(is_weekend(date) || holidays.binary_search(&date).is_ok());
             if working {
                 wds.push(day);
             }
             cum.push(wds.len() as i32);
         }
-        WorkCalendar {
-            region,
-            origin,
-            base,
-            cum,
-            wds,
-        }
+        WorkCalendar { region, origin, base, cum, wds }
     }
 
     pub fn region(&self) -> Region {
@@ -452,11 +416,7 @@ impl WorkCalendar {
 
     /// Moves `n` working days: n > 0 as [`WorkCalendar::add_wd`], n < 0 as [`WorkCalendar::sub_wd`].
     fn shift_wd(&self, day: i64, n: i64) -> i32 {
-        if n > 0 {
-            self.nth_wd(self.index_at(day + 1) + n - 1)
-        } else {
-            self.nth_wd(self.index_at(day) + n)
-        }
+        if n > 0 { self.nth_wd(self.index_at(day + 1) + n - 1) } else { self.nth_wd(self.index_at(day) + n) }
     }
 
     /// True unless `day` is a weekend day or a bank holiday.
@@ -481,21 +441,13 @@ impl WorkCalendar {
     /// Monday + 1 = Tuesday; equivalently the working day `w` with `count_wd(day + 1, w + 1) == n`.
     /// `n = 0` gives [`WorkCalendar::next_wd_on_or_after`]; `n < 0` is `sub_wd(day, -n)`.
     pub fn add_wd(&self, day: i32, n: i32) -> i32 {
-        if n == 0 {
-            self.next_wd_on_or_after(day)
-        } else {
-            self.shift_wd(day.into(), n.into())
-        }
+        if n == 0 { self.next_wd_on_or_after(day) } else { self.shift_wd(day.into(), n.into()) }
     }
 
     /// The n-th working day strictly before `day` (Monday - 1 = Friday). `n = 0` returns `day`
     /// unchanged (even if it is not a working day); `n < 0` is `add_wd(day, -n)`.
     pub fn sub_wd(&self, day: i32, n: i32) -> i32 {
-        if n == 0 {
-            day
-        } else {
-            self.shift_wd(day.into(), -i64::from(n))
-        }
+        if n == 0 { day } else { self.shift_wd(day.into(), -i64::from(n)) }
     }
 
     /// Number of working days in `[first built day, day)`; negative for days before the built
@@ -531,10 +483,7 @@ impl WorkCalendar {
             return t;
         }
         let target = self.working_minutes_at(t) + work_minutes;
-        let (q, r) = (
-            target.div_euclid(MINUTES_PER_DAY),
-            target.rem_euclid(MINUTES_PER_DAY),
-        );
+        let (q, r) = (target.div_euclid(MINUTES_PER_DAY), target.rem_euclid(MINUTES_PER_DAY));
         if r > 0 {
             i64::from(self.nth_wd(q)) * MINUTES_PER_DAY + r
         } else {

@@ -61,7 +61,9 @@ impl<'de> Deserialize<'de> for DurationSpec {
         impl<'de> Visitor<'de> for V {
             type Value = DurationSpec;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a number or a table with `kind` = fixed|uniform|triangular|exponential|lognormal|gamma|empirical")
+                f.write_str(
+                    "a number or a table with `kind` = fixed|uniform|triangular|exponential|lognormal|gamma|empirical",
+                )
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<DurationSpec, E> {
                 Ok(DurationSpec::Fixed { value: v })

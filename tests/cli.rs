@@ -30,7 +30,16 @@ fn calendar_count_prints_only_the_number_of_working_days() {
     let out = stdout_of(dormsim().args(["calendar", "--from", "2020-04-06", "--to", "2020-04-19", "--count"]));
     assert_eq!(out, "8\n");
     // Scotland has no Easter Monday: 9.
-    let out = stdout_of(dormsim().args(["calendar", "--region", "scotland", "--from", "2020-04-06", "--to", "2020-04-19", "--count"]));
+    let out = stdout_of(dormsim().args([
+        "calendar",
+        "--region",
+        "scotland",
+        "--from",
+        "2020-04-06",
+        "--to",
+        "2020-04-19",
+        "--count",
+    ]));
     assert_eq!(out, "9\n");
 }
 
@@ -55,7 +64,10 @@ fn an_invalid_value_is_reported_with_file_line_and_key() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.toml");
     let text = String::from_utf8(dormsim().args(["scenario", "show"]).output().unwrap().stdout).unwrap();
-    let bad = text.replace("failure_probability = 0.05       # ASSUMPTION (no public failure rate", "failure_probability = 1.5       # (");
+    let bad = text.replace(
+        "failure_probability = 0.05       # ASSUMPTION (no public failure rate",
+        "failure_probability = 1.5       # (",
+    );
     fs::write(&path, &bad).unwrap();
     let line = bad.lines().position(|l| l.contains("failure_probability = 1.5")).unwrap() + 1;
     let out = dormsim().arg("validate").arg(&path).assert().code(2).get_output().stderr.clone();
@@ -70,7 +82,8 @@ fn an_unknown_key_is_reported_with_its_path() {
     let path = dir.path().join("typo.toml");
     let text = String::from_utf8(dormsim().args(["scenario", "show"]).output().unwrap().stdout).unwrap();
     fs::write(&path, text.replace("notice_wd = 8 ", "notice_days = 8 ")).unwrap();
-    let err = String::from_utf8(dormsim().arg("validate").arg(&path).assert().code(2).get_output().stderr.clone()).unwrap();
+    let err =
+        String::from_utf8(dormsim().arg("validate").arg(&path).assert().code(2).get_output().stderr.clone()).unwrap();
     assert!(err.contains("options.expedited"), "{err}");
     assert!(err.contains("notice_days"), "{err}");
 }
@@ -80,7 +93,8 @@ fn a_toml_syntax_error_names_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("syntax.toml");
     fs::write(&path, "name = \"x\"\n[run\nstart_date = 2020-01-01\n").unwrap();
-    let err = String::from_utf8(dormsim().arg("validate").arg(&path).assert().code(2).get_output().stderr.clone()).unwrap();
+    let err =
+        String::from_utf8(dormsim().arg("validate").arg(&path).assert().code(2).get_output().stderr.clone()).unwrap();
     assert!(err.contains("syntax.toml:2"), "{err}");
 }
 
@@ -117,9 +131,7 @@ fn run_writes_every_output_and_summary_json_is_identical_for_one_and_two_threads
     for threads in ["1", "2"] {
         let out = dir.path().join(format!("t{threads}"));
         let stdout = stdout_of(
-            dormsim()
-                .args(["run", "--sites", "5000", "--replications", "3", "--threads", threads, "--out"])
-                .arg(&out),
+            dormsim().args(["run", "--sites", "5000", "--replications", "3", "--threads", threads, "--out"]).arg(&out),
         );
         assert!(stdout.contains("expedited"), "{stdout}");
         for f in [
@@ -136,7 +148,16 @@ fn run_writes_every_output_and_summary_json_is_identical_for_one_and_two_threads
     }
     assert_eq!(summaries[0], summaries[1], "summary.json differs between 1 and 2 threads");
     let summary: serde_json::Value = serde_json::from_slice(&summaries[0]).unwrap();
-    for key in ["dormant_sites", "migrated_sites", "still_dormant_at_end", "excluded_sites", "dormancy_wd", "dormancy_days", "firmware_wait_wd", "manual_cases"] {
+    for key in [
+        "dormant_sites",
+        "migrated_sites",
+        "still_dormant_at_end",
+        "excluded_sites",
+        "dormancy_wd",
+        "dormancy_days",
+        "firmware_wait_wd",
+        "manual_cases",
+    ] {
         assert!(summary["options"]["standard"].get(key).is_some(), "missing options.standard.{key}");
     }
     for key in ["mean", "ci95", "p50", "p90", "p95", "max"] {

@@ -41,10 +41,8 @@ fn with_no_calendar_standard_takes_15_days_and_expedited_8() {
 fn the_expedited_saving_is_the_notice_difference_plus_the_standard_scheduling_delay() {
     // Same world, standard route with a fixed 3 WD scheduling delay before a notice on any working day:
     // standard = 3 + 15 = 18, expedited = 8, difference = (15 − 8) + 3 = 10.
-    let s = load(
-        &verification_toml("none", "2021-03-01", "2021-03-10", 200),
-        &["options.standard.schedule_delay_wd=3"],
-    );
+    let s =
+        load(&verification_toml("none", "2021-03-01", "2021-03-10", 200), &["options.standard.schedule_delay_wd=3"]);
     let summary = run_summary(&s, 2);
     assert_eq!(summary.options["standard"].dormancy_wd.mean, 18.0);
     assert_eq!(summary.options["expedited"].dormancy_wd.mean, 8.0);
@@ -56,10 +54,8 @@ fn a_scheduling_cycle_delays_the_notice_to_the_next_cycle_day() {
     // Calendar none, run starts 2021-03-01 (day 0 = first working day = cycle day). Cycle 10: cycle days are
     // days 0, 10, 20... The transfer on 2021-03-04 (day 3) waits until day 10 for its notice, then 15 days:
     // migration on day 25, dormancy 25 − 3 = 22 days.
-    let s = load(
-        &verification_toml("none", "2021-03-01", "2021-03-04", 100),
-        &["options.standard.schedule_cycle_wd=10"],
-    );
+    let s =
+        load(&verification_toml("none", "2021-03-01", "2021-03-04", 100), &["options.standard.schedule_cycle_wd=10"]);
     let summary = run_summary(&s, 1);
     assert_eq!(summary.options["standard"].dormancy_wd.mean, 22.0);
     assert_eq!(summary.comparisons[0].mean_reduction_wd, 14.0);

@@ -35,7 +35,8 @@ pub fn calendar(a: CalendarArgs) -> Result<(), Failure> {
         return Err(Failure::input(anyhow!("--to ({}) is before --from ({})", a.to, a.from)));
     }
     if a.count {
-        let after = a.to.checked_add_days(Days::new(1)).ok_or_else(|| Failure::input(anyhow!("--to is out of range")))?;
+        let after =
+            a.to.checked_add_days(Days::new(1)).ok_or_else(|| Failure::input(anyhow!("--to is out of range")))?;
         println!("{}", count_working_days(a.region, a.from, after));
         return Ok(());
     }

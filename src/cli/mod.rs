@@ -46,7 +46,9 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run a scenario (the embedded baseline when no file is given) and write its outputs.
-    #[command(after_help = "Examples:\n  dormsim run\n  dormsim run scenarios/baseline.toml --out output/baseline --replications 20 --threads 2\n  dormsim run --sites 1000000 --set dcc.daily_capacity=20000\n  dormsim run --set run.calendar=none --set 'options.expedited.cos_check_wd=3'\n\nOutputs (in --out, default output/<scenario name>/): summary.json, manifest.json,\ndormancy_distribution.{csv,parquet}, weekly.{csv,parquet}. See docs/outputs.md.")]
+    #[command(
+        after_help = "Examples:\n  dormsim run\n  dormsim run scenarios/baseline.toml --out output/baseline --replications 20 --threads 2\n  dormsim run --sites 1000000 --set dcc.daily_capacity=20000\n  dormsim run --set run.calendar=none --set 'options.expedited.cos_check_wd=3'\n\nOutputs (in --out, default output/<scenario name>/): summary.json, manifest.json,\ndormancy_distribution.{csv,parquet}, weekly.{csv,parquet}. See docs/outputs.md."
+    )]
     Run(RunArgs),
     /// Show or inspect scenarios.
     #[command(subcommand)]
@@ -61,7 +63,9 @@ enum Command {
         set: Vec<String>,
     },
     /// List bank holidays on weekdays, or count working days, in a date range.
-    #[command(after_help = "Examples:\n  dormsim calendar --from 2020-01-01 --to 2020-12-31\n  dormsim calendar --region scotland --from 2022-01-01 --to 2022-12-31\n  dormsim calendar --from 2020-04-06 --to 2020-04-19 --count   # 8: Good Friday and Easter Monday")]
+    #[command(
+        after_help = "Examples:\n  dormsim calendar --from 2020-01-01 --to 2020-12-31\n  dormsim calendar --region scotland --from 2022-01-01 --to 2022-12-31\n  dormsim calendar --from 2020-04-06 --to 2020-04-19 --count   # 8: Good Friday and Easter Monday"
+    )]
     Calendar(calendar::CalendarArgs),
 }
 

@@ -45,14 +45,15 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let replications = scenario.run.replications;
     let bar = progress_bar(u64::from(replications));
     let started = Instant::now();
-    let results = experiment::run(&scenario, 0..replications, Execution { threads }, &|| bar.inc(1))
-        .map_err(Failure::runtime)?;
+    let results =
+        experiment::run(&scenario, 0..replications, Execution { threads }, &|| bar.inc(1)).map_err(Failure::runtime)?;
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let summary = experiment::summarise(&scenario, &results);
     let events: u64 = results.iter().flat_map(|r| r.options.iter().map(|m| m.events)).sum();
     let manifest = Manifest::new(&scenario, &source, &overrides, replications, threads, wall, events);
-    let artifacts = RunArtifacts { scenario: &scenario, summary: &summary, replications: &results, manifest: &manifest };
+    let artifacts =
+        RunArtifacts { scenario: &scenario, summary: &summary, replications: &results, manifest: &manifest };
     let files = output::write_run(&artifacts, &out_dir).map_err(Failure::runtime)?;
     if !args.quiet {
         print!("{}", output::render_summary(&summary));

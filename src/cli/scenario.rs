@@ -8,7 +8,10 @@ use std::path::Path;
 /// Load the scenario at `file` (or the embedded baseline) with overrides; returns it and its source name.
 pub fn load(file: Option<&Path>, overrides: &[String]) -> Result<(Scenario, String), Failure> {
     match file {
-        None => Ok((Scenario::load(EMBEDDED_BASELINE, EMBEDDED_SOURCE, overrides).map_err(Failure::input)?, EMBEDDED_SOURCE.into())),
+        None => Ok((
+            Scenario::load(EMBEDDED_BASELINE, EMBEDDED_SOURCE, overrides).map_err(Failure::input)?,
+            EMBEDDED_SOURCE.into(),
+        )),
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read scenario file {}", path.display()))

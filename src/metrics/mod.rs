@@ -27,10 +27,10 @@ impl Weekly {
 
     #[inline]
     fn bump(series: &mut [u64], day: i32) {
-        if day >= 0 {
-            if let Some(x) = series.get_mut(day as usize / 7) {
-                *x += 1;
-            }
+        if day >= 0
+            && let Some(x) = series.get_mut(day as usize / 7)
+        {
+            *x += 1;
         }
     }
 

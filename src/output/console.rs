@@ -28,7 +28,10 @@ pub fn render_summary(summary: &Summary) -> String {
         summary.scale_to_represented,
         summary.represents
     );
-    let _ = writeln!(out, "Dormancy of installations that went dormant during the run and were migrated (means per replication):\n");
+    let _ = writeln!(
+        out,
+        "Dormancy of installations that went dormant during the run and were migrated (means per replication):\n"
+    );
     let _ = writeln!(
         out,
         "{:<14} {:>10} {:>18} {:>5} {:>5} {:>5} {:>9} {:>9} {:>9} {:>8} {:>9}",
@@ -52,8 +55,13 @@ pub fn render_summary(summary: &Summary) -> String {
         );
     }
     if !summary.comparisons.is_empty() {
-        let _ = writeln!(out, "\nPaired comparison with `{}` (common random numbers):\n", summary.comparisons[0].baseline);
-        let _ = writeln!(out, "{:<14} {:>14} {:>18} {:>14} {:>13}", "option", "reduction WD", "95% CI", "reduction days", "sites faster");
+        let _ =
+            writeln!(out, "\nPaired comparison with `{}` (common random numbers):\n", summary.comparisons[0].baseline);
+        let _ = writeln!(
+            out,
+            "{:<14} {:>14} {:>18} {:>14} {:>13}",
+            "option", "reduction WD", "95% CI", "reduction days", "sites faster"
+        );
         for c in &summary.comparisons {
             let _ = writeln!(
                 out,

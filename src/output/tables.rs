@@ -13,6 +13,9 @@ use std::path::Path;
 
 pub(super) struct Tables;
 
+/// Selects one histogram of an option's metrics.
+type HistogramOf = fn(&OptionMetrics) -> &Histogram;
+
 impl Exporter for Tables {
     fn export(&self, run: &RunArtifacts, dir: &Path) -> Result<Vec<String>, OutputError> {
         let mut files = Vec::new();
@@ -57,7 +60,7 @@ pub fn distribution_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame
     let (mut option, mut unit, mut value, mut episodes, mut share, mut cumulative) =
         (Vec::new(), Vec::new(), Vec::<u32>::new(), Vec::<u64>::new(), Vec::new(), Vec::new());
     for (o, spec) in s.options.iter().enumerate() {
-        let units: [(&str, fn(&OptionMetrics) -> &Histogram); 2] =
+        let units: [(&str, HistogramOf); 2] =
             [("working_days", |m| &m.dormancy_wd), ("calendar_days", |m| &m.dormancy_days)];
         for (unit_name, get) in units {
             let mut pooled = Histogram::new();
@@ -96,12 +99,14 @@ pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
     let mut cols: [Vec<f64>; 7] = Default::default();
     let (mut option, mut week, mut week_start) = (Vec::new(), Vec::<u32>::new(), Vec::new());
     for (o, spec) in s.options.iter().enumerate() {
-        let stocks: Vec<Vec<u64>> = reps.iter().map(|r| r.options[o].weekly.stock(r.options[o].initial_stock)).collect();
+        let stocks: Vec<Vec<u64>> =
+            reps.iter().map(|r| r.options[o].weekly.stock(r.options[o].initial_stock)).collect();
         for w in 0..weeks {
             option.push(spec.name.clone());
             week.push(w as u32);
             week_start.push((s.run.start_date + chrono::Days::new(7 * w as u64)).to_string());
-            let mean = |f: fn(&OptionMetrics) -> &Vec<u64>| reps.iter().map(|r| f(&r.options[o])[w] as f64).sum::<f64>() / n;
+            let mean =
+                |f: fn(&OptionMetrics) -> &Vec<u64>| reps.iter().map(|r| f(&r.options[o])[w] as f64).sum::<f64>() / n;
             cols[0].push(mean(|m| &m.weekly.new_dormant));
             cols[1].push(mean(|m| &m.weekly.ended));
             cols[2].push(mean(|m| &m.weekly.migrations));

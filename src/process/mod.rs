@@ -318,7 +318,9 @@ impl<'a> Sim<'a> {
                 self.sites[site as usize].cancel_plan();
                 self.route(site);
             }
-            (true, true) if phase.is_in_flight() => self.metrics.record_manual(ManualCase::InFlightCosNotification, day),
+            (true, true) if phase.is_in_flight() => {
+                self.metrics.record_manual(ManualCase::InFlightCosNotification, day)
+            }
             _ => {}
         }
     }
@@ -429,7 +431,8 @@ impl<'a> Sim<'a> {
         let smso = &self.s.smsos[self.ctx.fleet[job.site as usize].smso as usize];
         let streams = &self.ctx.streams;
         let lead_wd = smso.lead_time_wd.sample(&mut streams.rng(Purpose::FirmwareLeadTime, u64::from(job.site), draw));
-        let ok = !streams.rng(Purpose::FirmwareOutcome, u64::from(job.site), draw).random_bool(smso.failure_probability);
+        let ok =
+            !streams.rng(Purpose::FirmwareOutcome, u64::from(job.site), draw).random_bool(smso.failure_probability);
         let done = self.cal.add_working_minutes(self.q.now(), (lead_wd * MINUTES_PER_DAY as f64).round() as i64);
         self.q.schedule(done, Event::ConfigDone { site: job.site, epoch: job.epoch, ok });
     }
@@ -600,6 +603,9 @@ impl<'a> Sim<'a> {
         self.metrics.stock_site_days += self.stock * (horizon - self.stock_day).max(0) as u64;
         self.metrics.dormant_sites = self.ever_dormant.iter().filter(|&&d| d).count() as u64;
         self.metrics.events = self.q.events_processed() + self.switches_processed;
-        OptionOutcome { metrics: self.metrics, site_dormant_wd: self.sites.iter().map(|s| s.dormant_wd_total).collect() }
+        OptionOutcome {
+            metrics: self.metrics,
+            site_dormant_wd: self.sites.iter().map(|s| s.dormant_wd_total).collect(),
+        }
     }
 }

@@ -49,15 +49,27 @@ pub fn load(text: &str, source: &str, overrides: &[String]) -> Result<Scenario, 
 }
 
 fn share(key: &str, v: f64) -> R<f64> {
-    if v.is_finite() && (0.0..=1.0).contains(&v) { Ok(v) } else { Err(KeyError::new(key, format!("must be in [0, 1], got {v}"))) }
+    if v.is_finite() && (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(KeyError::new(key, format!("must be in [0, 1], got {v}")))
+    }
 }
 
 fn positive_int(key: &str, v: i64, max: i64) -> R<i64> {
-    if (1..=max).contains(&v) { Ok(v) } else { Err(KeyError::new(key, format!("must be an integer in 1..={max}, got {v}"))) }
+    if (1..=max).contains(&v) {
+        Ok(v)
+    } else {
+        Err(KeyError::new(key, format!("must be an integer in 1..={max}, got {v}")))
+    }
 }
 
 fn non_negative_int(key: &str, v: i64, max: i64) -> R<i64> {
-    if (0..=max).contains(&v) { Ok(v) } else { Err(KeyError::new(key, format!("must be an integer in 0..={max}, got {v}"))) }
+    if (0..=max).contains(&v) {
+        Ok(v)
+    } else {
+        Err(KeyError::new(key, format!("must be an integer in 0..={max}, got {v}")))
+    }
 }
 
 fn duration(key: &str, spec: &DurationSpec) -> R<Duration> {
@@ -69,9 +81,10 @@ fn day_of(start: NaiveDate, date: NaiveDate) -> i32 {
 }
 
 fn index_of(key: &str, names: &[String], wanted: &str, what: &str) -> R<usize> {
-    names.iter().position(|n| n == wanted).ok_or_else(|| {
-        KeyError::new(key, format!("unknown {what} `{wanted}` (known: {})", names.join(", ")))
-    })
+    names
+        .iter()
+        .position(|n| n == wanted)
+        .ok_or_else(|| KeyError::new(key, format!("unknown {what} `{wanted}` (known: {})", names.join(", "))))
 }
 
 /// Shares that must add up to 1 (within 1e-6).
@@ -129,7 +142,10 @@ fn resolve_fleet_scale(f: &RawFleet) -> R<(u32, u64, f64)> {
     let represents = f.represents.unwrap_or(f.installations);
     let represents = positive_int("fleet.represents", represents, i64::MAX / 2)? as u64;
     if represents < n as u64 {
-        return Err(KeyError::new("fleet.represents", format!("must be >= fleet.installations ({n}), got {represents}")));
+        return Err(KeyError::new(
+            "fleet.represents",
+            format!("must be >= fleet.installations ({n}), got {represents}"),
+        ));
     }
     Ok((n, represents, n as f64 / represents as f64))
 }
@@ -211,9 +227,15 @@ fn resolve_smsos(raw: &RawScenario, names: &[String]) -> R<Vec<Smso>> {
                     }
                     v
                 },
-                failure_probability: share(&format!("{key}.failure_probability"), s.failure_probability.unwrap_or(0.0))?,
-                retry_delay_wd: non_negative_int(&format!("{key}.retry_delay_wd"), s.retry_delay_wd.unwrap_or(1), 10_000)?
-                    as i32,
+                failure_probability: share(
+                    &format!("{key}.failure_probability"),
+                    s.failure_probability.unwrap_or(0.0),
+                )?,
+                retry_delay_wd: non_negative_int(
+                    &format!("{key}.retry_delay_wd"),
+                    s.retry_delay_wd.unwrap_or(1),
+                    10_000,
+                )? as i32,
                 max_attempts: positive_int(&format!("{key}.max_attempts"), s.max_attempts.unwrap_or(3), 1000)? as u32,
                 // Scaled to the sample in `scale_smso_servers`; stored as represented-scale here.
                 servers: servers.map(|v| v.min(u32::MAX as f64) as u32),
@@ -251,7 +273,7 @@ fn resolve_suppliers(raw: &RawScenario, smso_names: &[String]) -> R<Vec<Supplier
         }
         out.push(Supplier { name: name.clone(), market_share: ms, operates_mask: mask });
     }
-    if !(total > 0.0) {
+    if total.is_nan() || total <= 0.0 {
         return Err(KeyError::new("suppliers", "market shares must add up to more than 0"));
     }
     for s in &mut out {
@@ -265,7 +287,10 @@ fn check_every_smso_is_operated(s: &Scenario) -> R<()> {
         if !s.suppliers.iter().any(|sup| sup.can_operate(i) && sup.market_share > 0.0) {
             return Err(KeyError::new(
                 "suppliers",
-                format!("no supplier with a market share operates SMSO `{}`: every installation starts with a supplier that can operate it", smso.name),
+                format!(
+                    "no supplier with a market share operates SMSO `{}`: every installation starts with a supplier that can operate it",
+                    smso.name
+                ),
             ));
         }
     }
@@ -350,7 +375,10 @@ fn resolve_option(name: &str, o: &RawOption, names: &[String], start: NaiveDate)
         "all" => Eligibility::All,
         "newly-dormant" => Eligibility::NewlyDormant,
         other => {
-            return Err(KeyError::new(format!("{key}.eligibility"), format!("must be all or newly-dormant, got `{other}`")));
+            return Err(KeyError::new(
+                format!("{key}.eligibility"),
+                format!("must be all or newly-dormant, got `{other}`"),
+            ));
         }
     };
     let fallback = match &o.fallback {
@@ -358,16 +386,24 @@ fn resolve_option(name: &str, o: &RawOption, names: &[String], start: NaiveDate)
         Some(f) => Some(index_of(&format!("{key}.fallback"), names, f, "option")?),
     };
     if eligibility == Eligibility::NewlyDormant && fallback.is_none() {
-        return Err(KeyError::new(format!("{key}.fallback"), "eligibility = \"newly-dormant\" needs a fallback option"));
+        return Err(KeyError::new(
+            format!("{key}.fallback"),
+            "eligibility = \"newly-dormant\" needs a fallback option",
+        ));
     }
     let cos_check = match (o.cos_check_days, o.cos_check_wd) {
-        (Some(d), None) => CosCheckWindow::CalendarDays(non_negative_int(&format!("{key}.cos_check_days"), d, 365)? as i32),
-        (None, Some(w)) => CosCheckWindow::WorkingDays(non_negative_int(&format!("{key}.cos_check_wd"), w, 250)? as i32),
+        (Some(d), None) => {
+            CosCheckWindow::CalendarDays(non_negative_int(&format!("{key}.cos_check_days"), d, 365)? as i32)
+        }
+        (None, Some(w)) => {
+            CosCheckWindow::WorkingDays(non_negative_int(&format!("{key}.cos_check_wd"), w, 250)? as i32)
+        }
         _ => return Err(KeyError::new(key, "set exactly one of cos_check_days and cos_check_wd")),
     };
     let effective_from = o.effective_from.map(|d| d.0).unwrap_or(start);
     let notice_wd = positive_int(&format!("{key}.notice_wd"), o.notice_wd, 1000)? as i32;
-    let config_request_wd = non_negative_int(&format!("{key}.config_request_wd"), o.config_request_wd.unwrap_or(0), 1000)? as i32;
+    let config_request_wd =
+        non_negative_int(&format!("{key}.config_request_wd"), o.config_request_wd.unwrap_or(0), 1000)? as i32;
     if config_request_wd >= notice_wd {
         return Err(KeyError::new(
             format!("{key}.config_request_wd"),
@@ -382,8 +418,11 @@ fn resolve_option(name: &str, o: &RawOption, names: &[String], start: NaiveDate)
         effective_from,
         effective_from_day: day_of(start, effective_from),
         timeline: Timeline {
-            schedule_cycle_wd: non_negative_int(&format!("{key}.schedule_cycle_wd"), o.schedule_cycle_wd.unwrap_or(0), 1000)?
-                as i32,
+            schedule_cycle_wd: non_negative_int(
+                &format!("{key}.schedule_cycle_wd"),
+                o.schedule_cycle_wd.unwrap_or(0),
+                1000,
+            )? as i32,
             schedule_delay_wd: match &o.schedule_delay_wd {
                 None => Duration::fixed(0.0),
                 Some(s) => duration(&format!("{key}.schedule_delay_wd"), s)?,
