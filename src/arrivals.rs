@@ -129,7 +129,10 @@ pub fn generate(s: &Scenario, fleet: &[Installation], streams: &Streams) -> CosH
     let mut events = Vec::new();
     for day in -LEAD_IN_DAYS..horizon {
         for (g, to) in std::mem::take(&mut due[(day + LEAD_IN_DAYS) as usize]) {
-            groups.supplier[g as usize] = to;
+            // Switches effective before day 0 are already reflected in the fleet, which is a snapshot of day 0.
+            if day >= 0 {
+                groups.supplier[g as usize] = to;
+            }
             groups.pending[g as usize] = false;
         }
         for (b, bulk) in s.switching.bulk_transfers.iter().enumerate().filter(|(_, b)| b.day == day) {

@@ -175,3 +175,36 @@ fn the_help_text_has_examples() {
     assert!(out.contains("Examples:"));
     assert!(out.contains("--set"));
 }
+
+#[test]
+fn an_empty_set_value_removes_the_key_and_restores_its_default() {
+    // Switching the standard option's check from calendar days to working days needs the old key removed first;
+    // without the removal both keys are set, which is an error naming the option.
+    let out = stdout_of(dormsim().args([
+        "validate",
+        "scenarios/baseline.toml",
+        "--set",
+        "options.standard.cos_check_days=",
+        "--set",
+        "options.standard.cos_check_wd=2",
+    ]));
+    assert!(out.contains("ok"), "{out}");
+    dormsim()
+        .args(["validate", "scenarios/baseline.toml", "--set", "options.standard.cos_check_wd=2"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_rule_spanning_several_keys_broken_by_an_override_is_blamed_on_the_override() {
+    // Raising one cohort's share breaks "cohort shares add up to 1", an error on the parent key `fleet.cohorts`.
+    let err = dormsim()
+        .args(["validate", "scenarios/baseline.toml", "--set", "fleet.cohorts.IOC.share=0.3"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.contains("--set: key `fleet.cohorts`"), "{err}");
+}

@@ -26,9 +26,11 @@ fn progress_bar(len: u64) -> ProgressBar {
     // Hidden automatically when stderr is not a terminal.
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{spinner} replications {pos}/{len} [{bar:30}] {elapsed_precise} (eta {eta})")
-            .expect("valid template")
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{spinner} simulating: {pos}/{len} replication × option runs [{bar:30}] {elapsed_precise} (eta {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
@@ -43,7 +45,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     let replications = scenario.run.replications;
-    let bar = progress_bar(u64::from(replications));
+    let bar = progress_bar(u64::from(replications) * scenario.options.len() as u64);
     let started = Instant::now();
     let results =
         experiment::run(&scenario, 0..replications, Execution { threads }, &|| bar.inc(1)).map_err(Failure::runtime)?;

@@ -49,11 +49,28 @@ pub fn calendar_for(s: &Scenario) -> WorkCalendar {
 
 /// Run replication `replication` of the scenario: all options on one fleet and one switching history.
 pub fn run_replication(s: &Scenario, calendar: &WorkCalendar, replication: u32) -> ReplicationResult {
+    run_replication_with_progress(s, calendar, replication, &|| {})
+}
+
+/// As [`run_replication`], calling `on_option_done` after each option's simulation (progress reporting only).
+pub fn run_replication_with_progress(
+    s: &Scenario,
+    calendar: &WorkCalendar,
+    replication: u32,
+    on_option_done: &(dyn Fn() + Sync),
+) -> ReplicationResult {
     let streams = Streams::new(s.run.seed, replication);
     let fleet = fleet::generate(s, &streams);
     let history = arrivals::generate(s, &fleet, &streams);
     let ctx = Context { scenario: s, calendar, fleet: &fleet, history: &history, streams };
-    let outcomes: Vec<_> = (0..s.options.len()).into_par_iter().map(|o| process::simulate(&ctx, o)).collect();
+    let outcomes: Vec<_> = (0..s.options.len())
+        .into_par_iter()
+        .map(|o| {
+            let outcome = process::simulate(&ctx, o);
+            on_option_done();
+            outcome
+        })
+        .collect();
     let base = &outcomes[0].site_dormant_wd;
     let paired = outcomes.iter().map(|o| pair(base, &o.site_dormant_wd)).collect();
     ReplicationResult {
@@ -72,13 +89,14 @@ fn pair(base: &[u32], option: &[u32]) -> PairedCounts {
             p.sites_dormant_in_either += 1;
             p.sites_faster += u64::from(o < b);
             p.sites_slower += u64::from(o > b);
+            p.dormant_wd_saved += i64::from(*b) - i64::from(*o);
         }
     }
     p
 }
 
-/// Run `replications` replications (numbered `first..first + replications`) in parallel; `on_done` is called once
-/// per finished replication (for progress reporting; it must not influence results).
+/// Run the replications numbered `replications` in parallel; `on_done` is called once per simulated option of
+/// each replication, i.e. `replications.len() × options` times (for progress reporting; it cannot influence results).
 pub fn run(
     s: &Scenario,
     replications: std::ops::Range<u32>,
@@ -91,13 +109,6 @@ pub fn run(
         .build()
         .map_err(|source| ExperimentError::ThreadPool { threads: exec.threads, source })?;
     Ok(pool.install(|| {
-        replications
-            .into_par_iter()
-            .map(|r| {
-                let result = run_replication(s, &calendar, r);
-                on_done();
-                result
-            })
-            .collect()
+        replications.into_par_iter().map(|r| run_replication_with_progress(s, &calendar, r, on_done)).collect()
     }))
 }

@@ -35,7 +35,8 @@ pub struct OptionSummary {
     pub backlog_sites: f64,
     pub new_dormant_episodes: f64,
     pub migrated_sites: f64,
-    pub reactivated_sites: f64,
+    /// Episodes ended by a switch to a supplier that can operate the SMSO (an installation may have several).
+    pub reactivated_episodes: f64,
     pub still_dormant_at_end: f64,
     pub excluded_sites: f64,
     /// Dormancy of episodes that began during the run and ended in migration.
@@ -60,8 +61,8 @@ pub struct DistributionSummary {
     pub p90: Option<u32>,
     pub p95: Option<u32>,
     pub max: Option<u32>,
-    /// Episodes pooled over replications.
-    pub episodes: u64,
+    /// Episodes pooled over all replications (the quantiles' sample size; not a mean per replication).
+    pub episodes_pooled: u64,
 }
 
 /// `option` against `baseline` (the first option), paired by replication (common random numbers).
@@ -69,11 +70,17 @@ pub struct DistributionSummary {
 pub struct Comparison {
     pub baseline: String,
     pub option: String,
-    /// Mean over replications of (baseline mean dormancy − option mean dormancy), working days; > 0 = option faster.
+    /// Mean over replications of (baseline mean dormancy − option mean dormancy), working days, each mean over that
+    /// option's migrated episodes (paired by replication through common random numbers); > 0 = option faster.
     pub mean_reduction_wd: f64,
     pub ci95: Option<[f64; 2]>,
     pub mean_reduction_days: f64,
     pub ci95_days: Option<[f64; 2]>,
+    /// Paired per installation: mean over installations dormant under either option of (baseline − option) dormant
+    /// working days within the horizon (all episodes, backlog included, censored at the end); 95% CI over
+    /// replications.
+    pub mean_site_reduction_wd: f64,
+    pub ci95_site: Option<[f64; 2]>,
     /// Of installations dormant under either option, the share with fewer dormant working days under `option`.
     pub share_sites_faster: f64,
     pub share_sites_slower: f64,
@@ -97,7 +104,7 @@ fn distribution(reps: &[ReplicationResult], o: usize, h: impl Fn(&OptionMetrics)
         p90: pooled.quantile(0.9),
         p95: pooled.quantile(0.95),
         max: pooled.max(),
-        episodes: pooled.count(),
+        episodes_pooled: pooled.count(),
     }
 }
 
@@ -116,7 +123,7 @@ fn option_summary(s: &Scenario, reps: &[ReplicationResult], o: usize) -> OptionS
         backlog_sites: m(&|x| x.backlog_sites),
         new_dormant_episodes: m(&|x| x.new_episodes),
         migrated_sites: m(&|x| x.migrated),
-        reactivated_sites: m(&|x| x.reactivated),
+        reactivated_episodes: m(&|x| x.reactivated),
         still_dormant_at_end: m(&|x| x.still_dormant_at_end),
         excluded_sites: m(&|x| x.excluded_at_end),
         dormancy_wd: distribution(reps, o, |x| &x.dormancy_wd),
@@ -135,6 +142,12 @@ fn comparison(s: &Scenario, reps: &[ReplicationResult], o: usize) -> Comparison 
     };
     let wd = diff(&|x| &x.dormancy_wd);
     let days = diff(&|x| &x.dormancy_days);
+    let site = mean_ci95(
+        &reps
+            .iter()
+            .map(|r| r.paired[o].dormant_wd_saved as f64 / r.paired[o].sites_dormant_in_either as f64)
+            .collect::<Vec<_>>(),
+    );
     let either: u64 = reps.iter().map(|r| r.paired[o].sites_dormant_in_either).sum();
     let share = |f: &dyn Fn(&ReplicationResult) -> u64| -> f64 {
         if either == 0 { 0.0 } else { reps.iter().map(f).sum::<u64>() as f64 / either as f64 }
@@ -146,6 +159,8 @@ fn comparison(s: &Scenario, reps: &[ReplicationResult], o: usize) -> Comparison 
         ci95: wd.ci95,
         mean_reduction_days: days.mean,
         ci95_days: days.ci95,
+        mean_site_reduction_wd: site.mean,
+        ci95_site: site.ci95,
         share_sites_faster: share(&|r| r.paired[o].sites_faster),
         share_sites_slower: share(&|r| r.paired[o].sites_slower),
     }

@@ -129,4 +129,6 @@ pub struct PairedCounts {
     /// Of those, installations with fewer dormant working days under the option than under the baseline.
     pub sites_faster: u64,
     pub sites_slower: u64,
+    /// Sum over those installations of (baseline − option) dormant working days within the horizon.
+    pub dormant_wd_saved: i64,
 }

@@ -97,14 +97,15 @@ pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
     let weeks = (s.run.horizon_days as usize).div_ceil(7);
     let n = reps.len().max(1) as f64;
     let mut cols: [Vec<f64>; 7] = Default::default();
-    let (mut option, mut week, mut week_start) = (Vec::new(), Vec::<u32>::new(), Vec::new());
+    let (mut option, mut week, mut week_start) = (Vec::new(), Vec::<u32>::new(), Vec::<i32>::new());
     for (o, spec) in s.options.iter().enumerate() {
         let stocks: Vec<Vec<u64>> =
             reps.iter().map(|r| r.options[o].weekly.stock(r.options[o].initial_stock)).collect();
         for w in 0..weeks {
             option.push(spec.name.clone());
             week.push(w as u32);
-            week_start.push((s.run.start_date + chrono::Days::new(7 * w as u64)).to_string());
+            let start = s.run.start_date + chrono::Days::new(7 * w as u64);
+            week_start.push((start - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32);
             let mean =
                 |f: fn(&OptionMetrics) -> &Vec<u64>| reps.iter().map(|r| f(&r.options[o])[w] as f64).sum::<f64>() / n;
             cols[0].push(mean(|m| &m.weekly.new_dormant));
@@ -129,7 +130,7 @@ pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
     let mut columns = vec![
         Column::new("option".into(), option),
         Column::new("week".into(), week),
-        Column::new("week_start".into(), week_start),
+        Column::new("week_start".into(), week_start).cast(&DataType::Date).expect("days since 1970 cast to Date"),
     ];
     columns.extend(names.iter().zip(cols).map(|(n, c)| Column::new((*n).into(), c)));
     frame(columns)

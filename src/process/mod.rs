@@ -48,11 +48,28 @@ pub struct OptionOutcome {
 
 #[derive(Debug, Clone, Copy)]
 enum Event {
-    Epcl { dmc: u16 },
-    Notice { site: u32, epoch: u16 },
-    SmsoRequest { site: u32, epoch: u16 },
-    ConfigDone { site: u32, epoch: u16, ok: bool },
-    MigrationDue { site: u32, epoch: u16 },
+    Epcl {
+        dmc: u16,
+    },
+    Notice {
+        site: u32,
+        epoch: u16,
+    },
+    /// `retry` = a repeat after a failed attempt (the firmware wait runs from the plan's first request).
+    SmsoRequest {
+        site: u32,
+        epoch: u16,
+        retry: bool,
+    },
+    ConfigDone {
+        site: u32,
+        epoch: u16,
+        ok: bool,
+    },
+    MigrationDue {
+        site: u32,
+        epoch: u16,
+    },
     DccBatch,
 }
 
@@ -201,7 +218,7 @@ impl<'a> Sim<'a> {
         match ev {
             Event::Epcl { dmc } => self.on_epcl(dmc),
             Event::Notice { site, epoch } => self.on_notice(site, epoch),
-            Event::SmsoRequest { site, epoch } => self.on_smso_request(site, epoch),
+            Event::SmsoRequest { site, epoch, retry } => self.on_smso_request(site, epoch, retry),
             Event::ConfigDone { site, epoch, ok } => self.on_config_done(site, epoch, ok),
             Event::MigrationDue { site, epoch } => self.on_migration_due(site, epoch),
             Event::DccBatch => self.on_dcc_batch(),
@@ -277,10 +294,8 @@ impl<'a> Sim<'a> {
         self.metrics.record_end(day, by_migration);
         self.stock_change(day, false);
         let st = &mut self.sites[site as usize];
-        st.cancel_plan();
+        st.reset_episode();
         st.phase = if by_migration { Phase::Migrated } else { Phase::Active };
-        st.firmware_failures = 0;
-        st.migration_failures = 0;
     }
 
     fn exclude(&mut self, site: u32, case: ManualCase) {
@@ -400,7 +415,7 @@ impl<'a> Sim<'a> {
         st.migration_day = migration_day;
         if !st.configured {
             let request_day = self.cal.add_wd(day, t.config_request_wd);
-            self.q.schedule(at(request_day, NOTICE_MINUTE), Event::SmsoRequest { site, epoch });
+            self.q.schedule(at(request_day, NOTICE_MINUTE), Event::SmsoRequest { site, epoch, retry: false });
         }
         let check_day = self.cal.sub_wd(migration_day, 1);
         self.q.schedule(at(check_day, CHECK_MINUTE), Event::MigrationDue { site, epoch });
@@ -408,14 +423,12 @@ impl<'a> Sim<'a> {
 
     // ----- SMSO firmware configuration (R6, R7) ---------------------------------------------------------------
 
-    fn on_smso_request(&mut self, site: u32, epoch: u16) {
+    fn on_smso_request(&mut self, site: u32, epoch: u16, retry: bool) {
         if !self.is_live(site, epoch) || self.sites[site as usize].configured {
             return;
         }
-        let now = self.q.now();
-        let st = &mut self.sites[site as usize];
-        if st.firmware_failures == 0 {
-            st.firmware_requested_at = now;
+        if !retry {
+            self.sites[site as usize].firmware_requested_at = self.q.now();
         }
         let smso = self.installation(site).smso as usize;
         if let Some(job) = self.smsos[smso].arrive(Job { site, epoch }) {
@@ -457,7 +470,7 @@ impl<'a> Sim<'a> {
             self.exclude(site, ManualCase::FirmwareExclusion);
         } else {
             let retry_day = self.cal.add_wd(self.today(), spec.retry_delay_wd);
-            self.q.schedule(at(retry_day, NOTICE_MINUTE), Event::SmsoRequest { site, epoch });
+            self.q.schedule(at(retry_day, NOTICE_MINUTE), Event::SmsoRequest { site, epoch, retry: true });
         }
     }
 

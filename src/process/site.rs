@@ -44,11 +44,11 @@ pub struct SiteState {
     pub dormant_fuels: u8,
     pub elec_supplier: u8,
     pub gas_supplier: u8,
-    /// SMSO configuration done for the current plan.
+    /// SMSO configuration done in the current episode (the firmware stays configured if a plan is re-made).
     pub configured: bool,
     /// Option whose timeline the current plan follows.
     pub route: u8,
-    /// Failed firmware / migration attempts in the current episode.
+    /// Failed firmware / migration attempts in the current episode (across re-plans).
     pub firmware_failures: u8,
     pub migration_failures: u8,
     /// Streams used so far (index of the next firmware / migration draw; common across options).
@@ -58,7 +58,7 @@ pub struct SiteState {
     pub dormant_since: i32,
     /// Planned migration day of the current plan.
     pub migration_day: i32,
-    /// Minute the current configuration request was first made (for the firmware wait).
+    /// Minute the current plan first asked the SMSO to configure (for the firmware wait).
     pub firmware_requested_at: i64,
     /// Working days dormant within the horizon, all episodes (for paired comparisons).
     pub dormant_wd_total: u32,
@@ -85,9 +85,16 @@ impl SiteState {
         }
     }
 
-    /// Cancel everything planned: pending events become stale.
+    /// Cancel everything planned: pending events become stale. Firmware configuration, once done, stays done.
     pub fn cancel_plan(&mut self) {
         self.epoch = self.epoch.wrapping_add(1);
+    }
+
+    /// Close the episode: cancel the plan and forget its configuration and failure counts.
+    pub fn reset_episode(&mut self) {
+        self.cancel_plan();
         self.configured = false;
+        self.firmware_failures = 0;
+        self.migration_failures = 0;
     }
 }

@@ -44,9 +44,10 @@ pub fn parse_override_value(text: &str) -> toml::Value {
     }
 }
 
-/// Set `path` (dotted) to `value` in `doc`, creating intermediate tables where absent. Array elements are addressed
-/// by index. Setting a key that the scenario format does not know is caught later by `deny_unknown_fields`.
-pub fn apply_override(doc: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), KeyError> {
+/// Set `path` (dotted) to `value` in `doc` (`None` removes the key), creating intermediate tables where absent.
+/// Array elements are addressed by index. Setting a key that the scenario format does not know is caught later by
+/// `deny_unknown_fields`.
+pub fn apply_override(doc: &mut toml::Table, path: &str, value: Option<toml::Value>) -> Result<(), KeyError> {
     let mut root = toml::Value::Table(std::mem::take(doc));
     let result = set_in(&mut root, path, value);
     if let toml::Value::Table(t) = root {
@@ -55,7 +56,7 @@ pub fn apply_override(doc: &mut toml::Table, path: &str, value: toml::Value) -> 
     result
 }
 
-fn set_in(root: &mut toml::Value, path: &str, value: toml::Value) -> Result<(), KeyError> {
+fn set_in(root: &mut toml::Value, path: &str, value: Option<toml::Value>) -> Result<(), KeyError> {
     let segments: Vec<&str> = path.split('.').collect();
     if segments.iter().any(|s| s.is_empty()) {
         return Err(KeyError::new(path, "empty segment in key path"));
@@ -65,17 +66,25 @@ fn set_in(root: &mut toml::Value, path: &str, value: toml::Value) -> Result<(), 
     for (i, seg) in parents.iter().enumerate() {
         node = step(node, seg, &segments[..=i].join("."))?;
     }
-    match node {
-        toml::Value::Table(t) => {
-            t.insert((*last).to_string(), value);
+    match (node, value) {
+        // `KEY=` (empty value) removes the key, restoring its default.
+        (toml::Value::Table(t), None) => {
+            t.remove(*last);
             Ok(())
         }
-        toml::Value::Array(a) => {
+        (toml::Value::Table(t), Some(v)) => {
+            t.insert((*last).to_string(), v);
+            Ok(())
+        }
+        (toml::Value::Array(a), v) => {
             let idx = parse_index(last, path, a.len())?;
-            a[idx] = value;
+            match v {
+                None => drop(a.remove(idx)),
+                Some(v) => a[idx] = v,
+            }
             Ok(())
         }
-        other => Err(KeyError::new(path, format!("cannot set a key inside a {}", other.type_str()))),
+        (other, _) => Err(KeyError::new(path, format!("cannot set a key inside a {}", other.type_str()))),
     }
 }
 
@@ -98,6 +107,7 @@ fn step<'a>(node: &'a mut toml::Value, seg: &str, here: &str) -> Result<&'a mut 
 fn parse_index(seg: &str, here: &str, len: usize) -> Result<usize, KeyError> {
     match seg.parse::<usize>() {
         Ok(i) if i < len => Ok(i),
-        _ => Err(KeyError::new(here, format!("array index must be 0..{len}, got `{seg}`"))),
+        _ if len == 0 => Err(KeyError::new(here, format!("the array is empty, so `{seg}` is not an element"))),
+        _ => Err(KeyError::new(here, format!("array index must be 0..={}, got `{seg}`", len - 1))),
     }
 }

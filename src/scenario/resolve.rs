@@ -9,6 +9,8 @@ use crate::dist::{Duration, DurationSpec};
 
 /// Most SMSOs a scenario may declare (supplier capability is a 64-bit mask).
 pub const MAX_SMSOS: usize = 64;
+/// Most suppliers a scenario may declare (supplier ids are bytes; 255 marks "no gas supply").
+pub const MAX_SUPPLIERS: usize = 254;
 /// Longest horizon accepted, in days (100 years).
 pub const MAX_HORIZON_DAYS: i64 = 36_500;
 
@@ -33,10 +35,19 @@ pub fn load(text: &str, source: &str, overrides: &[String]) -> Result<Scenario, 
             return Err(at(item, "expected KEY=VALUE".into(), true));
         };
         let key = key.trim();
-        apply_override(&mut doc, key, parse_override_value(value.trim())).map_err(|e| at(&e.key, e.message, true))?;
+        let value = value.trim();
+        let value = if value.is_empty() { None } else { Some(parse_override_value(value)) };
+        apply_override(&mut doc, key, value).map_err(|e| at(&e.key, e.message, true))?;
         set_keys.push(key.to_string());
     }
-    let is_set = |key: &str| set_keys.iter().any(|k| key == k || key.starts_with(&format!("{k}.")));
+    // An error on a key, on a table containing an overridden key, or inside an overridden value, is attributed
+    // to `--set`.
+    let is_set = |key: &str| {
+        !key.is_empty()
+            && set_keys
+                .iter()
+                .any(|k| key == k || key.starts_with(&format!("{k}.")) || k.starts_with(&format!("{key}.")))
+    };
     let raw: RawScenario = serde_path_to_error::deserialize(toml::Value::Table(doc)).map_err(|e| {
         let key = e.path().to_string().trim_start_matches('.').to_string();
         let key = if key == "?" { String::new() } else { key };
@@ -256,8 +267,11 @@ fn scale_smso_servers(smsos: Vec<Smso>, fraction: f64) -> Vec<Smso> {
 }
 
 fn resolve_suppliers(raw: &RawScenario, smso_names: &[String]) -> R<Vec<Supplier>> {
-    if raw.suppliers.is_empty() {
-        return Err(KeyError::new("suppliers", "at least one supplier is needed"));
+    if raw.suppliers.is_empty() || raw.suppliers.len() > MAX_SUPPLIERS {
+        return Err(KeyError::new(
+            "suppliers",
+            format!("need 1..={MAX_SUPPLIERS} suppliers, got {}", raw.suppliers.len()),
+        ));
     }
     let total: f64 = raw.suppliers.values().map(|s| s.market_share).sum();
     let mut out = Vec::new();
@@ -319,6 +333,12 @@ fn resolve_switching(s: &RawSwitching, suppliers: &[String], start: NaiveDate) -
         let to = index_of(&format!("{key}.to"), suppliers, &b.to, "supplier")?;
         if from == to {
             return Err(KeyError::new(format!("{key}.to"), "gaining supplier must differ from the failing one"));
+        }
+        if b.date.0 < start {
+            return Err(KeyError::new(
+                format!("{key}.date"),
+                format!("{} is before run.start_date ({start}): the fleet is a snapshot of the start date", b.date.0),
+            ));
         }
         let share = share(&format!("{key}.share"), b.share.unwrap_or(1.0))?;
         bulk_transfers.push(BulkTransfer { date: b.date.0, day: day_of(start, b.date.0), from, to, share });
@@ -385,11 +405,20 @@ fn resolve_option(name: &str, o: &RawOption, names: &[String], start: NaiveDate)
         None => None,
         Some(f) => Some(index_of(&format!("{key}.fallback"), names, f, "option")?),
     };
-    if eligibility == Eligibility::NewlyDormant && fallback.is_none() {
-        return Err(KeyError::new(
-            format!("{key}.fallback"),
-            "eligibility = \"newly-dormant\" needs a fallback option",
-        ));
+    match (eligibility, fallback) {
+        (Eligibility::NewlyDormant, None) => {
+            return Err(KeyError::new(
+                format!("{key}.fallback"),
+                "eligibility = \"newly-dormant\" needs a fallback option",
+            ));
+        }
+        (Eligibility::All, Some(_)) => {
+            return Err(KeyError::new(
+                format!("{key}.fallback"),
+                "a fallback only applies with eligibility = \"newly-dormant\" (with \"all\" every site takes this option)",
+            ));
+        }
+        _ => {}
     }
     let cos_check = match (o.cos_check_days, o.cos_check_wd) {
         (Some(d), None) => {
