@@ -59,20 +59,27 @@ pub fn render_summary(summary: &Summary) -> String {
             writeln!(out, "\nPaired comparison with `{}` (common random numbers):\n", summary.comparisons[0].baseline);
         let _ = writeln!(
             out,
-            "{:<14} {:>14} {:>18} {:>14} {:>13}",
-            "option", "reduction WD", "95% CI", "reduction days", "sites faster"
+            "{:<14} {:>12} {:>18} {:>14} {:>12} {:>18} {:>13}",
+            "option", "reduction WD", "95% CI", "reduction days", "per-site WD", "95% CI", "sites faster"
         );
         for c in &summary.comparisons {
             let _ = writeln!(
                 out,
-                "{:<14} {:>14.2} {:>18} {:>14.2} {:>12.1}%",
+                "{:<14} {:>12.2} {:>18} {:>14.2} {:>12.2} {:>18} {:>12.1}%",
                 c.option,
                 c.mean_reduction_wd,
                 ci(c.ci95),
                 c.mean_reduction_days,
+                c.mean_site_reduction_wd,
+                ci(c.ci95_site),
                 100.0 * c.share_sites_faster
             );
         }
+        let _ = writeln!(
+            out,
+            "\nreduction: difference of the mean dormancy of migrated episodes above. per-site: mean over installations\n\
+             dormant under either option of the difference in their dormant working days within the horizon."
+        );
     }
     out
 }
