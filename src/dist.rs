@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 /// z-score of the 95th percentile of the standard normal, Φ⁻¹(0.95).
 const Z95: f64 = 1.644_853_626_951_472_2;
 
-/// Raw duration as written in a scenario file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+/// A duration's parameters, as a tagged table (`{ kind = "triangular", min = 5, mode = 16, max = 28 }`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum DurationSpec {
     Fixed { value: f64 },
     Uniform { min: f64, max: f64 },
@@ -28,54 +28,33 @@ pub enum DurationSpec {
     Empirical { values: Vec<f64>, weights: Vec<f64> },
 }
 
-/// The tagged-table form, used by the hand-written `Deserialize` below to keep serde's precise error messages.
-#[derive(Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
-enum TaggedSpec {
-    Fixed { value: f64 },
-    Uniform { min: f64, max: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
-    Exponential { mean: f64 },
-    Lognormal { median: f64, p95: f64 },
-    Gamma { shape: f64, scale: f64 },
-    Empirical { values: Vec<f64>, weights: Vec<f64> },
-}
+/// A duration as written in a scenario file: a bare number (fixed) or a [`DurationSpec`] table. The hand-written
+/// `Deserialize` keeps serde's precise messages for the table form (an untagged enum would lose them).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct RawDuration(pub DurationSpec);
 
-impl From<TaggedSpec> for DurationSpec {
-    fn from(t: TaggedSpec) -> Self {
-        match t {
-            TaggedSpec::Fixed { value } => Self::Fixed { value },
-            TaggedSpec::Uniform { min, max } => Self::Uniform { min, max },
-            TaggedSpec::Triangular { min, mode, max } => Self::Triangular { min, mode, max },
-            TaggedSpec::Exponential { mean } => Self::Exponential { mean },
-            TaggedSpec::Lognormal { median, p95 } => Self::Lognormal { median, p95 },
-            TaggedSpec::Gamma { shape, scale } => Self::Gamma { shape, scale },
-            TaggedSpec::Empirical { values, weights } => Self::Empirical { values, weights },
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for DurationSpec {
+impl<'de> Deserialize<'de> for RawDuration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = DurationSpec;
+            type Value = RawDuration;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str(
                     "a number or a table with `kind` = fixed|uniform|triangular|exponential|lognormal|gamma|empirical",
                 )
             }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DurationSpec, E> {
-                Ok(DurationSpec::Fixed { value: v })
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawDuration, E> {
+                Ok(RawDuration(DurationSpec::Fixed { value: v }))
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DurationSpec, E> {
-                Ok(DurationSpec::Fixed { value: v as f64 })
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawDuration, E> {
+                self.visit_f64(v as f64)
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DurationSpec, E> {
-                Ok(DurationSpec::Fixed { value: v as f64 })
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawDuration, E> {
+                self.visit_f64(v as f64)
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DurationSpec, A::Error> {
-                TaggedSpec::deserialize(de::value::MapAccessDeserializer::new(map)).map(Into::into)
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawDuration, A::Error> {
+                DurationSpec::deserialize(de::value::MapAccessDeserializer::new(map)).map(RawDuration)
             }
         }
         d.deserialize_any(V)
@@ -256,12 +235,12 @@ mod tests {
     fn a_bare_number_is_a_fixed_duration() {
         #[derive(Deserialize)]
         struct W {
-            d: DurationSpec,
+            d: RawDuration,
         }
         let w: W = toml::from_str("d = 5").unwrap();
-        assert_eq!(w.d, DurationSpec::Fixed { value: 5.0 });
+        assert_eq!(w.d.0, DurationSpec::Fixed { value: 5.0 });
         let w: W = toml::from_str("d = { kind = \"lognormal\", median = 3.0, p95 = 9.0 }").unwrap();
-        assert_eq!(w.d, DurationSpec::Lognormal { median: 3.0, p95: 9.0 });
+        assert_eq!(w.d.0, DurationSpec::Lognormal { median: 3.0, p95: 9.0 });
     }
 
     #[test]
@@ -269,7 +248,7 @@ mod tests {
         #[derive(Debug, Deserialize)]
         struct W {
             #[allow(dead_code)]
-            d: DurationSpec,
+            d: RawDuration,
         }
         let e = toml::from_str::<W>("d = { kind = \"fixed\", valu = 5 }").unwrap_err().to_string();
         assert!(e.contains("valu"), "{e}");

@@ -7,6 +7,23 @@ fn dormsim() -> Command {
     Command::cargo_bin("dormsim").unwrap()
 }
 
+/// Write `text` to `name` in a fresh temporary folder; the folder lives as long as the returned guard.
+fn scenario_file(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+/// `dormsim validate FILE` is expected to fail with exit code 2; its standard error.
+fn validate_error(path: &std::path::Path) -> String {
+    String::from_utf8(dormsim().arg("validate").arg(path).assert().code(2).get_output().stderr.clone()).unwrap()
+}
+
+fn baseline_text() -> String {
+    stdout_of(dormsim().args(["scenario", "show"]))
+}
+
 fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.assert().success().get_output().stdout.clone();
     String::from_utf8(out).unwrap()
@@ -51,50 +68,36 @@ fn calendar_rejects_a_reversed_range_with_exit_code_2() {
 
 #[test]
 fn the_embedded_baseline_shown_is_a_valid_scenario_file() {
-    let text = stdout_of(dormsim().args(["scenario", "show"]));
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("b.toml");
-    fs::write(&path, text).unwrap();
+    let (_dir, path) = scenario_file("b.toml", &baseline_text());
     let out = stdout_of(dormsim().arg("validate").arg(&path));
     assert!(out.contains("ok: scenario `baseline-2020`"), "{out}");
 }
 
 #[test]
 fn an_invalid_value_is_reported_with_file_line_and_key() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bad.toml");
-    let text = String::from_utf8(dormsim().args(["scenario", "show"]).output().unwrap().stdout).unwrap();
-    let bad = text.replace(
+    let bad = baseline_text().replace(
         "failure_probability = 0.05       # ASSUMPTION (no public failure rate",
         "failure_probability = 1.5       # (",
     );
-    fs::write(&path, &bad).unwrap();
+    let (_dir, path) = scenario_file("bad.toml", &bad);
     let line = bad.lines().position(|l| l.contains("failure_probability = 1.5")).unwrap() + 1;
-    let out = dormsim().arg("validate").arg(&path).assert().code(2).get_output().stderr.clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = validate_error(&path);
     assert!(err.contains(&format!("bad.toml:{line}: key `dcc.failure_probability`")), "{err}");
     assert!(err.contains("must be in [0, 1]"), "{err}");
 }
 
 #[test]
 fn an_unknown_key_is_reported_with_its_path() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("typo.toml");
-    let text = String::from_utf8(dormsim().args(["scenario", "show"]).output().unwrap().stdout).unwrap();
-    fs::write(&path, text.replace("notice_wd = 8 ", "notice_days = 8 ")).unwrap();
-    let err =
-        String::from_utf8(dormsim().arg("validate").arg(&path).assert().code(2).get_output().stderr.clone()).unwrap();
+    let (_dir, path) = scenario_file("typo.toml", &baseline_text().replace("notice_wd = 8 ", "notice_days = 8 "));
+    let err = validate_error(&path);
     assert!(err.contains("options.expedited"), "{err}");
     assert!(err.contains("notice_days"), "{err}");
 }
 
 #[test]
 fn a_toml_syntax_error_names_the_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("syntax.toml");
-    fs::write(&path, "name = \"x\"\n[run\nstart_date = 2020-01-01\n").unwrap();
-    let err =
-        String::from_utf8(dormsim().arg("validate").arg(&path).assert().code(2).get_output().stderr.clone()).unwrap();
+    let (_dir, path) = scenario_file("syntax.toml", "name = \"x\"\n[run\nstart_date = 2020-01-01\n");
+    let err = validate_error(&path);
     assert!(err.contains("syntax.toml:2"), "{err}");
 }
 

@@ -6,7 +6,7 @@ use std::fmt::Write;
 fn ci(ci: Option<[f64; 2]>) -> String {
     match ci {
         Some([lo, hi]) => format!("[{lo:.2}, {hi:.2}]"),
-        None => "n/a (1 replication)".to_string(),
+        None => "n/a (n=1)".to_string(),
     }
 }
 

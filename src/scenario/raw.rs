@@ -3,7 +3,7 @@
 //! Nothing here is validated; `resolve.rs` turns a `RawScenario` into a checked `Scenario` and is the one place
 //! where defaults live. Maps keep file order (`IndexMap`), which matters for options: the first is the baseline.
 
-use crate::dist::DurationSpec;
+use crate::dist::RawDuration;
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -66,7 +66,7 @@ pub struct RawFleet {
 #[serde(deny_unknown_fields)]
 pub struct RawBacklog {
     pub count: i64,
-    pub age_days: DurationSpec,
+    pub age_days: RawDuration,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -97,7 +97,7 @@ pub struct RawSupplier {
 pub struct RawSwitching {
     pub annual_rate: f64,
     pub seasonality: Option<Vec<f64>>,
-    pub registration_to_ssd_days: DurationSpec,
+    pub registration_to_ssd_days: RawDuration,
     #[serde(default)]
     pub bulk_transfers: Vec<RawBulkTransfer>,
 }
@@ -115,7 +115,7 @@ pub struct RawBulkTransfer {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSmso {
-    pub lead_time_wd: DurationSpec,
+    pub lead_time_wd: RawDuration,
     pub sla_wd: Option<f64>,
     pub failure_probability: Option<f64>,
     pub retry_delay_wd: Option<i64>,
@@ -142,7 +142,7 @@ pub struct RawOption {
     pub fallback: Option<String>,
     pub effective_from: Option<RawDate>,
     pub schedule_cycle_wd: Option<i64>,
-    pub schedule_delay_wd: Option<DurationSpec>,
+    pub schedule_delay_wd: Option<RawDuration>,
     pub notice_wd: i64,
     pub config_request_wd: Option<i64>,
     pub cos_check_days: Option<i64>,

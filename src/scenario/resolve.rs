@@ -5,7 +5,7 @@ use super::error::{KeyError, ScenarioError};
 use super::locate::{apply_override, line_at, line_of, parse_override_value};
 use super::raw::*;
 use super::*;
-use crate::dist::{Duration, DurationSpec};
+use crate::dist::{Duration, RawDuration};
 
 /// Most SMSOs a scenario may declare (supplier capability is a 64-bit mask).
 pub const MAX_SMSOS: usize = 64;
@@ -83,8 +83,8 @@ fn non_negative_int(key: &str, v: i64, max: i64) -> R<i64> {
     }
 }
 
-fn duration(key: &str, spec: &DurationSpec) -> R<Duration> {
-    Duration::from_spec(spec).map_err(|m| KeyError::new(key, m))
+fn duration(key: &str, raw: &RawDuration) -> R<Duration> {
+    Duration::from_spec(&raw.0).map_err(|m| KeyError::new(key, m))
 }
 
 fn day_of(start: NaiveDate, date: NaiveDate) -> i32 {
