@@ -32,7 +32,14 @@ pub struct Installation {
     pub gas_supplier: u8,
     /// Days dormant before the run started (backlog only); 0 = active at the start.
     pub backlog_age_days: u32,
+    /// Devices hold the Null supplier certificate: the R8 CoS check is skipped.
+    pub null_certificate: bool,
+    /// Day the cohort's active migration programme schedules this installation; `NOT_SCHEDULED` = never.
+    pub active_day: i32,
 }
+
+/// `active_day` of an installation outside any active migration programme.
+pub const NOT_SCHEDULED: i32 = i32::MAX;
 
 impl Installation {
     pub fn is_backlog(&self) -> bool {
@@ -94,7 +101,10 @@ fn installation(s: &Scenario, samplers: &Samplers, streams: &Streams, index: u32
     } else {
         0
     };
+    let null_certificate = rng.random_bool(s.fleet.null_certificate_share);
     Installation {
+        null_certificate,
+        active_day: active_day(s, streams, index, dmc),
         dmc: dmc as u16,
         smso: smso as u8,
         fuels: if dual { ELEC | GAS } else { ELEC },
@@ -104,6 +114,17 @@ fn installation(s: &Scenario, samplers: &Samplers, streams: &Streams, index: u32
         gas_supplier,
         backlog_age_days,
     }
+}
+
+/// The installation's day in its cohort's active migration programme: with probability `share`, uniform over the
+/// programme's days (its own stream, so adding a programme changes no other draw).
+fn active_day(s: &Scenario, streams: &Streams, index: u32, dmc: usize) -> i32 {
+    let Some(p) = &s.fleet.cohorts[s.dmcs[dmc].cohort].active_migration else { return NOT_SCHEDULED };
+    let mut rng = streams.rng(Purpose::ActiveSchedule, u64::from(index), 0);
+    if !rng.random_bool(p.share) {
+        return NOT_SCHEDULED;
+    }
+    rng.random_range(p.start_day..=p.end_day)
 }
 
 /// Generate the whole fleet for one replication.

@@ -19,6 +19,7 @@
 
 pub mod arrivals;
 pub mod calendar;
+pub mod cases;
 pub mod dist;
 pub mod engine;
 pub mod experiment;

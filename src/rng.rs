@@ -29,6 +29,14 @@ pub enum Purpose {
     SchedulingDelay = 6,
     /// Backlog composition.
     Backlog = 7,
+    /// Gaining supplier's removal request and its day (R10).
+    Removal = 8,
+    /// Prepayment credit-mode switch failure and escalation (R11).
+    CreditMode = 9,
+    /// Security-certificate update lag after migration (R13).
+    CertificateLag = 10,
+    /// Active-migration day of an installation.
+    ActiveSchedule = 11,
     /// Free for tests and benchmarks.
     Test = 99,
 }

@@ -21,7 +21,7 @@ fn tables_round_trip_and_agree_with_the_summary() {
     let out = dir.path().join("run");
     let artifacts = RunArtifacts { scenario: &s, summary: &summary, replications: &reps, manifest: &manifest };
     let files = write_run(&artifacts, &out).unwrap();
-    assert_eq!(files.len(), 6);
+    assert_eq!(files.len(), 8);
 
     // Distribution table: the episodes of each option and unit add up to the summary's pooled episode count, and
     // the cumulative share ends at 1.
@@ -49,5 +49,25 @@ fn tables_round_trip_and_agree_with_the_summary() {
     for (o, (_, summary_o)) in summary.options.iter().enumerate() {
         let last = stock.get(o * weeks + weeks - 1).unwrap();
         assert!((last - summary_o.still_dormant_at_end).abs() < 1e-9, "{last} vs {}", summary_o.still_dormant_at_end);
+    }
+
+    // Manual load: the long table's FTE per option and week adds up to the weekly table's DCC + supplier FTE, and
+    // its mean over weeks to the summary's `manual_fte.total.mean_weekly`.
+    let manual = read_parquet(&out.join("manual_weekly.parquet"));
+    let fte = manual.column("fte_mean").unwrap().f64().unwrap().clone();
+    let dcc = weekly.column("manual_fte_dcc_mean").unwrap().f64().unwrap().clone();
+    let supplier = weekly.column("manual_fte_supplier_mean").unwrap().f64().unwrap().clone();
+    let cases = dormsim::cases::ManualCase::COUNT;
+    for (o, (name, summary_o)) in summary.options.iter().enumerate() {
+        let mut total = 0.0;
+        for w in 0..weeks {
+            let row = o * weeks + w;
+            let long: f64 = (0..cases).map(|c| fte.get(row * cases + c).unwrap()).sum();
+            let wide = dcc.get(row).unwrap() + supplier.get(row).unwrap();
+            assert!((long - wide).abs() < 1e-9, "{name} week {w}: {long} vs {wide}");
+            total += wide;
+        }
+        let mean = summary_o.manual_fte["total"].mean_weekly;
+        assert!((total / weeks as f64 - mean).abs() < 1e-9 * mean.max(1.0), "{name}: {} vs {mean}", total / weeks as f64);
     }
 }

@@ -9,7 +9,7 @@ mod common;
 use common::*;
 use dormsim::arrivals::{Cos, CosHistory};
 use dormsim::experiment::calendar_for;
-use dormsim::fleet::{ELEC, GAS, Installation};
+use dormsim::fleet::{ELEC, GAS, Installation, NOT_SCHEDULED};
 use dormsim::process::{self, Context, ManualCase};
 use dormsim::rng::Streams;
 use dormsim::scenario::Scenario;
@@ -35,6 +35,8 @@ fn site(split: bool) -> Installation {
         elec_supplier: A,
         gas_supplier: A,
         backlog_age_days: 0,
+        null_certificate: false,
+        active_day: NOT_SCHEDULED,
     }
 }
 
@@ -53,8 +55,14 @@ fn simulate(
     let fleet = vec![inst];
     let history = CosHistory::from_events(switches, 1);
     let calendar = calendar_for(s);
-    let ctx =
-        Context { scenario: s, calendar: &calendar, fleet: &fleet, history: &history, streams: Streams::new(1, 0) };
+    let ctx = Context {
+        scenario: s,
+        calendar: &calendar,
+        fleet: &fleet,
+        history: &history,
+        streams: Streams::new(1, 0),
+        active_order: &[],
+    };
     let out = process::simulate(&ctx, option);
     let values =
         out.metrics.dormancy_wd.counts().iter().enumerate().filter(|(_, c)| **c > 0).map(|(v, _)| v as u32).collect();

@@ -6,7 +6,7 @@
 
 mod summary;
 
-pub use summary::{Comparison, DistributionSummary, OptionSummary, Summary, summarise};
+pub use summary::{Comparison, DistributionSummary, FteSummary, OptionSummary, Summary, summarise, weekly_fte};
 
 use crate::arrivals;
 use crate::calendar::WorkCalendar;
@@ -62,7 +62,8 @@ pub fn run_replication_with_progress(
     let streams = Streams::new(s.run.seed, replication);
     let fleet = fleet::generate(s, &streams);
     let history = arrivals::generate(s, &fleet, &streams);
-    let ctx = Context { scenario: s, calendar, fleet: &fleet, history: &history, streams };
+    let active_order = process::active_order(&fleet);
+    let ctx = Context { scenario: s, calendar, fleet: &fleet, history: &history, streams, active_order: &active_order };
     let outcomes: Vec<_> = (0..s.options.len())
         .into_par_iter()
         .map(|o| {

@@ -2,8 +2,8 @@
 //! pooled quantiles, paired comparisons. Pure functions of the results; serialised as `summary.json`.
 
 use super::ReplicationResult;
+use crate::cases::{ManualCase, Party};
 use crate::metrics::{Histogram, MeanCi, OptionMetrics, mean_ci95};
-use crate::process::ManualCase;
 use crate::scenario::Scenario;
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -47,9 +47,32 @@ pub struct OptionSummary {
     pub firmware_late_share: f64,
     /// Mean per replication: `total` and one entry per case type.
     pub manual_cases: IndexMap<String, f64>,
+    /// Manual cases by handling party, mean per replication.
+    pub manual_cases_by_party: IndexMap<String, f64>,
+    /// Staff effort in full-time equivalents at represented (GB) scale: per party and `total`.
+    pub manual_fte: IndexMap<String, FteSummary>,
+    /// Installations migrated while active by the programme, mean per replication.
+    pub active_migrated_sites: f64,
+    /// Second clock (R12): SSD to restored smart service, for episodes begun in the run and restored in it.
+    pub restored_wd: DistributionSummary,
+    pub restored_days: DistributionSummary,
+    /// Migrated installations still waiting for a DCC-ready supplier at the end, mean per replication.
+    pub service_pending_at_end: f64,
     /// Mean dormant stock (installations) over the horizon, from the stock integral.
     pub mean_dormant_stock: f64,
     pub events_per_replication: f64,
+}
+
+/// Weekly staff effort (FTE) over replications: the mean week and the peak week of each replication, each with a
+/// mean and 95% CI over replications, and the week in which the mean series peaks.
+#[derive(Debug, Clone, Serialize)]
+pub struct FteSummary {
+    pub mean_weekly: f64,
+    pub ci95: Option<[f64; 2]>,
+    pub peak_weekly: f64,
+    pub peak_ci95: Option<[f64; 2]>,
+    /// Week (0-based from the start) with the largest mean effort over replications.
+    pub peak_week: usize,
 }
 
 /// Mean with its 95% CI over replication means; quantiles and max of all episodes pooled over replications.
@@ -76,6 +99,12 @@ pub struct Comparison {
     pub ci95: Option<[f64; 2]>,
     pub mean_reduction_days: f64,
     pub ci95_days: Option<[f64; 2]>,
+    /// The same on the second clock (SSD to restored smart service, R12), working days.
+    pub mean_reduction_restored_wd: f64,
+    pub ci95_restored: Option<[f64; 2]>,
+    /// Difference in mean weekly manual effort (option − baseline), FTE at represented scale; > 0 = more work.
+    pub extra_manual_fte: f64,
+    pub ci95_extra_manual_fte: Option<[f64; 2]>,
     /// Paired per installation: mean over installations dormant under either option of (baseline − option) dormant
     /// working days within the horizon (all episodes, backlog included, censored at the end); 95% CI over
     /// replications.
@@ -108,12 +137,69 @@ fn distribution(reps: &[ReplicationResult], o: usize, h: impl Fn(&OptionMetrics)
     }
 }
 
+/// Weekly FTE of one replication and option at represented scale: one series per party (`Party::ALL` order),
+/// each week Σ cases × minutes / 60 / hours per FTE-week × (represents / installations).
+pub fn weekly_fte(s: &Scenario, m: &OptionMetrics) -> Vec<Vec<f64>> {
+    let scale = 1.0 / s.fleet.sample_fraction;
+    let per_case_fte = |c: ManualCase| s.manual.handling(c).minutes / 60.0 / s.manual.hours_per_fte_week * scale;
+    Party::ALL
+        .iter()
+        .map(|&party| {
+            (0..m.weekly.weeks())
+                .map(|w| {
+                    ManualCase::ALL
+                        .iter()
+                        .filter(|&&c| s.manual.handling(c).party == party)
+                        .map(|&c| m.weekly.manual[c as usize][w] as f64 * per_case_fte(c))
+                        .sum()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn fte_summary(series: &[Vec<f64>]) -> FteSummary {
+    let means: Vec<f64> = series.iter().map(|x| x.iter().sum::<f64>() / x.len().max(1) as f64).collect();
+    let peaks: Vec<f64> = series.iter().map(|x| x.iter().copied().fold(0.0, f64::max)).collect();
+    let weeks = series.first().map_or(0, Vec::len);
+    let mean_series: Vec<f64> = (0..weeks).map(|w| series.iter().map(|x| x[w]).sum::<f64>()).collect();
+    let peak_week =
+        mean_series.iter().enumerate().fold(0, |best, (w, v)| if *v > mean_series[best] { w } else { best });
+    let (mean, peak) = (mean_ci95(&means), mean_ci95(&peaks));
+    FteSummary { mean_weekly: mean.mean, ci95: mean.ci95, peak_weekly: peak.mean, peak_ci95: peak.ci95, peak_week }
+}
+
+/// Per party and in total: FTE summaries over replications.
+fn manual_fte(s: &Scenario, reps: &[ReplicationResult], o: usize) -> IndexMap<String, FteSummary> {
+    let per_rep: Vec<Vec<Vec<f64>>> = reps.iter().map(|r| weekly_fte(s, &r.options[o])).collect();
+    let mut out = IndexMap::new();
+    for (p, party) in Party::ALL.iter().enumerate() {
+        let series: Vec<Vec<f64>> = per_rep.iter().map(|r| r[p].clone()).collect();
+        out.insert(party.name().to_string(), fte_summary(&series));
+    }
+    let totals: Vec<Vec<f64>> =
+        per_rep.iter().map(|r| (0..r[0].len()).map(|w| r.iter().map(|p| p[w]).sum()).collect()).collect();
+    out.insert("total".to_string(), fte_summary(&totals));
+    out
+}
+
 fn option_summary(s: &Scenario, reps: &[ReplicationResult], o: usize) -> OptionSummary {
     let m = |f: &dyn Fn(&OptionMetrics) -> u64| mean_of(reps, o, |x| f(x) as f64);
     let mut manual = IndexMap::new();
     manual.insert("total".to_string(), m(&|x| x.manual_total()));
     for case in ManualCase::ALL {
         manual.insert(case.name().to_string(), m(&|x| x.manual_cases[case as usize]));
+    }
+    let mut by_party = IndexMap::new();
+    for party in Party::ALL {
+        let cases = |x: &OptionMetrics| -> u64 {
+            ManualCase::ALL
+                .iter()
+                .filter(|&&c| s.manual.handling(c).party == party)
+                .map(|&c| x.manual_cases[c as usize])
+                .sum()
+        };
+        by_party.insert(party.name().to_string(), m(&cases));
     }
     let configs: u64 = reps.iter().map(|r| r.options[o].firmware_configs).sum();
     let late: u64 = reps.iter().map(|r| r.options[o].firmware_late).sum();
@@ -131,6 +217,12 @@ fn option_summary(s: &Scenario, reps: &[ReplicationResult], o: usize) -> OptionS
         firmware_wait_wd: mean_ci95(&reps.iter().map(|r| r.options[o].firmware_wait_mean()).collect::<Vec<_>>()),
         firmware_late_share: if configs == 0 { 0.0 } else { late as f64 / configs as f64 },
         manual_cases: manual,
+        manual_cases_by_party: by_party,
+        manual_fte: manual_fte(s, reps, o),
+        active_migrated_sites: m(&|x| x.active_migrated),
+        restored_wd: distribution(reps, o, |x| &x.restored_wd),
+        restored_days: distribution(reps, o, |x| &x.restored_days),
+        service_pending_at_end: m(&|x| x.service_pending_at_end),
         mean_dormant_stock: m(&|x| x.stock_site_days) / f64::from(s.run.horizon_days),
         events_per_replication: m(&|x| x.events),
     }
@@ -142,6 +234,12 @@ fn comparison(s: &Scenario, reps: &[ReplicationResult], o: usize) -> Comparison 
     };
     let wd = diff(&|x| &x.dormancy_wd);
     let days = diff(&|x| &x.dormancy_days);
+    let restored = diff(&|x| &x.restored_wd);
+    let mean_fte = |r: &ReplicationResult, o: usize| -> f64 {
+        let f = weekly_fte(s, &r.options[o]);
+        f.iter().flatten().sum::<f64>() / f[0].len().max(1) as f64
+    };
+    let extra = mean_ci95(&reps.iter().map(|r| mean_fte(r, o) - mean_fte(r, 0)).collect::<Vec<_>>());
     let site = mean_ci95(
         &reps
             .iter()
@@ -159,6 +257,10 @@ fn comparison(s: &Scenario, reps: &[ReplicationResult], o: usize) -> Comparison 
         ci95: wd.ci95,
         mean_reduction_days: days.mean,
         ci95_days: days.ci95,
+        mean_reduction_restored_wd: restored.mean,
+        ci95_restored: restored.ci95,
+        extra_manual_fte: extra.mean,
+        ci95_extra_manual_fte: extra.ci95,
         mean_site_reduction_wd: site.mean,
         ci95_site: site.ci95,
         share_sites_faster: share(&|r| r.paired[o].sites_faster),

@@ -10,28 +10,49 @@ pub use stats::{MeanCi, mean_ci95};
 use crate::process::ManualCase;
 use serde::Serialize;
 
-/// Weekly counts from the run's start (week w covers days 7w..7w+6).
+/// Weekly counts from the run's start (week w covers days 7w..7w+6); days outside [0, horizon) are not counted.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Weekly {
+    pub horizon_days: i32,
     pub new_dormant: Vec<u64>,
     pub ended: Vec<u64>,
     pub migrations: Vec<u64>,
-    pub manual_cases: Vec<u64>,
+    pub active_migrations: Vec<u64>,
+    /// Manual cases per week, one series per case type (`ManualCase as usize`).
+    pub manual: Vec<Vec<u64>>,
 }
 
 impl Weekly {
-    pub fn new(weeks: usize) -> Self {
-        let z = vec![0; weeks];
-        Self { new_dormant: z.clone(), ended: z.clone(), migrations: z.clone(), manual_cases: z }
+    pub fn new(horizon_days: i32) -> Self {
+        let z = vec![0; (horizon_days.max(0) as usize).div_ceil(7)];
+        Self {
+            horizon_days,
+            new_dormant: z.clone(),
+            ended: z.clone(),
+            migrations: z.clone(),
+            active_migrations: z.clone(),
+            manual: vec![z; ManualCase::COUNT],
+        }
+    }
+
+    pub fn weeks(&self) -> usize {
+        self.new_dormant.len()
+    }
+
+    /// Does `day` fall inside the horizon?
+    #[inline]
+    fn inside(&self, day: i32) -> bool {
+        day >= 0 && day < self.horizon_days
     }
 
     #[inline]
     fn bump(series: &mut [u64], day: i32) {
-        if day >= 0
-            && let Some(x) = series.get_mut(day as usize / 7)
-        {
-            *x += 1;
-        }
+        series[day as usize / 7] += 1;
+    }
+
+    /// All manual cases in week `w`.
+    pub fn manual_total(&self, w: usize) -> u64 {
+        self.manual.iter().map(|s| s[w]).sum()
     }
 
     /// Dormant stock at the end of each week, from the initial stock and the weekly inflow and outflow.
@@ -75,6 +96,15 @@ pub struct OptionMetrics {
     pub firmware_late: u64,
     pub manual_cases: [u64; ManualCase::COUNT],
     pub weekly: Weekly,
+    /// Installations migrated by the active programme (never dormant at the time).
+    pub active_migrated: u64,
+    /// Dormant migrations after which smart service resumed within the horizon (R12), and the second clock for
+    /// episodes that began in the run: SSD to restored service.
+    pub restored: u64,
+    pub restored_wd: Histogram,
+    pub restored_days: Histogram,
+    /// Migrated installations still waiting for a DCC-ready supplier at the end.
+    pub service_pending_at_end: u64,
     /// Dormant installations at day 0, and the integral of the dormant stock over the horizon (site-days).
     pub initial_stock: u64,
     pub stock_site_days: u64,
@@ -87,27 +117,43 @@ pub struct OptionMetrics {
 }
 
 impl OptionMetrics {
-    pub fn new(weeks: usize) -> Self {
-        Self { weekly: Weekly::new(weeks), ..Default::default() }
+    pub fn new(horizon_days: i32) -> Self {
+        Self { weekly: Weekly::new(horizon_days), ..Default::default() }
     }
 
+    /// A manual case on `day`; cases dated outside the horizon (e.g. an escalation due after it) are not counted.
     pub fn record_manual(&mut self, case: ManualCase, day: i32) {
-        self.manual_cases[case as usize] += 1;
-        Weekly::bump(&mut self.weekly.manual_cases, day);
+        if self.weekly.inside(day) {
+            self.manual_cases[case as usize] += 1;
+            Weekly::bump(&mut self.weekly.manual[case as usize], day);
+        }
     }
 
     pub fn record_new_dormant(&mut self, day: i32) {
         self.new_episodes += 1;
-        Weekly::bump(&mut self.weekly.new_dormant, day);
+        if self.weekly.inside(day) {
+            Weekly::bump(&mut self.weekly.new_dormant, day);
+        }
     }
 
     pub fn record_end(&mut self, day: i32, by_migration: bool) {
-        Weekly::bump(&mut self.weekly.ended, day);
         if by_migration {
             self.migrated += 1;
-            Weekly::bump(&mut self.weekly.migrations, day);
         } else {
             self.reactivated += 1;
+        }
+        if self.weekly.inside(day) {
+            Weekly::bump(&mut self.weekly.ended, day);
+            if by_migration {
+                Weekly::bump(&mut self.weekly.migrations, day);
+            }
+        }
+    }
+
+    pub fn record_active_migration(&mut self, day: i32) {
+        self.active_migrated += 1;
+        if self.weekly.inside(day) {
+            Weekly::bump(&mut self.weekly.active_migrations, day);
         }
     }
 

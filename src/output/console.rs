@@ -1,4 +1,5 @@
-//! The readable summary printed after a run: one row per option, then the paired comparisons.
+//! The readable summary printed after a run: dormancy per option on both clocks, the paired comparisons, and the
+//! manual-intervention load by party.
 
 use crate::experiment::Summary;
 use std::fmt::Write;
@@ -14,9 +15,7 @@ fn opt_u32(v: Option<u32>) -> String {
     v.map(|x| x.to_string()).unwrap_or_else(|| "-".into())
 }
 
-/// Render `summary` as a plain-text table (fixed-width columns).
-pub fn render_summary(summary: &Summary) -> String {
-    let mut out = String::new();
+fn header(out: &mut String, summary: &Summary) {
     let _ = writeln!(
         out,
         "dormsim {} · scenario {} · seed {} · {} replication(s) · {} installations simulated (× {:.1} = {} represented)",
@@ -28,58 +27,113 @@ pub fn render_summary(summary: &Summary) -> String {
         summary.scale_to_represented,
         summary.represents
     );
+}
+
+fn dormancy_table(out: &mut String, summary: &Summary) {
     let _ = writeln!(
         out,
-        "Dormancy of installations that went dormant during the run and were migrated (means per replication):\n"
+        "\nDormancy of installations that went dormant during the run and were migrated (WD = working days; counts are\n\
+         simulated installations, means per replication):\n"
     );
     let _ = writeln!(
         out,
-        "{:<14} {:>10} {:>18} {:>5} {:>5} {:>5} {:>9} {:>9} {:>9} {:>8} {:>9}",
-        "option", "mean WD", "95% CI", "p50", "p90", "p95", "migrated", "dormant", "at end", "fw wait", "manual"
+        "{:<12} {:>8} {:>16} {:>4} {:>4} {:>4} {:>11} {:>16} {:>9} {:>9} {:>8} {:>8}",
+        "option",
+        "to migr.",
+        "95% CI",
+        "p50",
+        "p90",
+        "p95",
+        "to service",
+        "95% CI",
+        "migrated",
+        "active",
+        "at end",
+        "fw wait"
     );
     for (name, o) in &summary.options {
         let _ = writeln!(
             out,
-            "{:<14} {:>10.2} {:>18} {:>5} {:>5} {:>5} {:>9.0} {:>9.0} {:>9.0} {:>8.2} {:>9.0}",
+            "{:<12} {:>8.2} {:>16} {:>4} {:>4} {:>4} {:>11.2} {:>16} {:>9.0} {:>9.0} {:>8.0} {:>8.2}",
             name,
             o.dormancy_wd.mean,
             ci(o.dormancy_wd.ci95),
             opt_u32(o.dormancy_wd.p50),
             opt_u32(o.dormancy_wd.p90),
             opt_u32(o.dormancy_wd.p95),
+            o.restored_wd.mean,
+            ci(o.restored_wd.ci95),
             o.migrated_sites,
-            o.dormant_sites,
+            o.active_migrated_sites,
             o.still_dormant_at_end,
             o.firmware_wait_wd.mean,
+        );
+    }
+}
+
+fn comparison_table(out: &mut String, summary: &Summary) {
+    let Some(first) = summary.comparisons.first() else { return };
+    let _ = writeln!(out, "\nPaired comparison with `{}` (common random numbers; > 0 = shorter):\n", first.baseline);
+    let _ = writeln!(
+        out,
+        "{:<12} {:>9} {:>16} {:>10} {:>16} {:>11} {:>8} {:>10} {:>16}",
+        "option", "migr. WD", "95% CI", "service WD", "95% CI", "per-site WD", "faster", "extra FTE", "95% CI"
+    );
+    for c in &summary.comparisons {
+        let _ = writeln!(
+            out,
+            "{:<12} {:>9.2} {:>16} {:>10.2} {:>16} {:>11.2} {:>7.1}% {:>10.2} {:>16}",
+            c.option,
+            c.mean_reduction_wd,
+            ci(c.ci95),
+            c.mean_reduction_restored_wd,
+            ci(c.ci95_restored),
+            c.mean_site_reduction_wd,
+            100.0 * c.share_sites_faster,
+            c.extra_manual_fte,
+            ci(c.ci95_extra_manual_fte),
+        );
+    }
+}
+
+fn manual_table(out: &mut String, summary: &Summary) {
+    let _ = writeln!(
+        out,
+        "\nManual intervention, staff effort in FTE at represented scale (mean week [95% CI], peak week):\n"
+    );
+    let _ = writeln!(
+        out,
+        "{:<12} {:>8} {:>26} {:>8} {:>26} {:>8}",
+        "option", "cases", "DCC FTE", "peak", "supplier FTE", "peak"
+    );
+    for (name, o) in &summary.options {
+        let f = |p: &str| o.manual_fte.get(p);
+        let cell = |p: &str| f(p).map(|x| format!("{:.2} {}", x.mean_weekly, ci(x.ci95))).unwrap_or_default();
+        let peak = |p: &str| f(p).map(|x| format!("{:.2}", x.peak_weekly)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:<12} {:>8.0} {:>26} {:>8} {:>26} {:>8}",
+            name,
             o.manual_cases.get("total").copied().unwrap_or(0.0),
+            cell("dcc"),
+            peak("dcc"),
+            cell("supplier"),
+            peak("supplier"),
         );
     }
-    if !summary.comparisons.is_empty() {
-        let _ =
-            writeln!(out, "\nPaired comparison with `{}` (common random numbers):\n", summary.comparisons[0].baseline);
-        let _ = writeln!(
-            out,
-            "{:<14} {:>12} {:>18} {:>14} {:>12} {:>18} {:>13}",
-            "option", "reduction WD", "95% CI", "reduction days", "per-site WD", "95% CI", "sites faster"
-        );
-        for c in &summary.comparisons {
-            let _ = writeln!(
-                out,
-                "{:<14} {:>12.2} {:>18} {:>14.2} {:>12.2} {:>18} {:>12.1}%",
-                c.option,
-                c.mean_reduction_wd,
-                ci(c.ci95),
-                c.mean_reduction_days,
-                c.mean_site_reduction_wd,
-                ci(c.ci95_site),
-                100.0 * c.share_sites_faster
-            );
-        }
-        let _ = writeln!(
-            out,
-            "\nreduction: difference of the mean dormancy of migrated episodes above. per-site: mean over installations\n\
-             dormant under either option of the difference in their dormant working days within the horizon."
-        );
-    }
+}
+
+/// Render `summary` as plain-text tables (fixed-width columns).
+pub fn render_summary(summary: &Summary) -> String {
+    let mut out = String::new();
+    header(&mut out, summary);
+    dormancy_table(&mut out, summary);
+    comparison_table(&mut out, summary);
+    manual_table(&mut out, summary);
+    let _ = writeln!(
+        out,
+        "\nto migr.: SSD to migration; to service: SSD to restored smart service (supplier DCC-ready, R12). per-site:\n\
+         mean over installations dormant under either option of the difference in dormant WD within the horizon."
+    );
     out
 }

@@ -9,7 +9,7 @@ mod tables;
 
 pub use console::render_summary;
 pub use manifest::Manifest;
-pub use tables::{distribution_frame, weekly_frame};
+pub use tables::{distribution_frame, manual_weekly_frame, weekly_frame};
 
 use crate::experiment::{ReplicationResult, Summary};
 use crate::scenario::Scenario;

@@ -3,7 +3,8 @@
 //! dataframe tool or spreadsheet.
 
 use super::{Exporter, OutputError, RunArtifacts};
-use crate::experiment::ReplicationResult;
+use crate::cases::ManualCase;
+use crate::experiment::{ReplicationResult, weekly_fte};
 use crate::metrics::{Histogram, OptionMetrics};
 use crate::scenario::Scenario;
 use polars::prelude::*;
@@ -22,6 +23,7 @@ impl Exporter for Tables {
         for (stem, mut df) in [
             ("dormancy_distribution", distribution_frame(run.scenario, run.replications)),
             ("weekly", weekly_frame(run.scenario, run.replications)),
+            ("manual_weekly", manual_weekly_frame(run.scenario, run.replications)),
         ] {
             files.push(write_csv(&mut df, &dir.join(format!("{stem}.csv")))?);
             files.push(write_parquet(&mut df, &dir.join(format!("{stem}.parquet")))?);
@@ -90,48 +92,106 @@ pub fn distribution_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame
     ])
 }
 
-/// Weekly series per option: means over replications of new dormant installations, episodes ended, migrations and
-/// manual cases per week, and the dormant stock at the week's end with its 5th and 95th percentiles across
-/// replications.
+fn days_since_epoch(s: &Scenario, week: usize) -> i32 {
+    let start = s.run.start_date + chrono::Days::new(7 * week as u64);
+    (start - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+}
+
+fn date_column(name: &str, days: Vec<i32>) -> Column {
+    Column::new(name.into(), days).cast(&DataType::Date).expect("days since 1970 cast to Date")
+}
+
+/// Weekly series per option: means over replications of new dormant installations, episodes ended, dormant and
+/// active migrations, manual cases and staff effort (FTE at represented scale) by party per week, and the dormant
+/// stock at the week's end with its 5th and 95th percentiles across replications.
 pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
     let weeks = (s.run.horizon_days as usize).div_ceil(7);
     let n = reps.len().max(1) as f64;
-    let mut cols: [Vec<f64>; 7] = Default::default();
-    let (mut option, mut week, mut week_start) = (Vec::new(), Vec::<u32>::new(), Vec::<i32>::new());
-    for (o, spec) in s.options.iter().enumerate() {
-        let stocks: Vec<Vec<u64>> =
-            reps.iter().map(|r| r.options[o].weekly.stock(r.options[o].initial_stock)).collect();
-        for w in 0..weeks {
-            option.push(spec.name.clone());
-            week.push(w as u32);
-            let start = s.run.start_date + chrono::Days::new(7 * w as u64);
-            week_start.push((start - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32);
-            let mean =
-                |f: fn(&OptionMetrics) -> &Vec<u64>| reps.iter().map(|r| f(&r.options[o])[w] as f64).sum::<f64>() / n;
-            cols[0].push(mean(|m| &m.weekly.new_dormant));
-            cols[1].push(mean(|m| &m.weekly.ended));
-            cols[2].push(mean(|m| &m.weekly.migrations));
-            cols[3].push(mean(|m| &m.weekly.manual_cases));
-            let mut stock = Data::new(stocks.iter().map(|st| st[w] as f64).collect::<Vec<_>>());
-            cols[4].push(stocks.iter().map(|st| st[w] as f64).sum::<f64>() / n);
-            cols[5].push(if reps.is_empty() { f64::NAN } else { stock.quantile(0.05) });
-            cols[6].push(if reps.is_empty() { f64::NAN } else { stock.quantile(0.95) });
-        }
-    }
     let names = [
         "new_dormant_mean",
         "ended_mean",
         "migrations_mean",
+        "active_migrations_mean",
         "manual_cases_mean",
+        "manual_fte_dcc_mean",
+        "manual_fte_supplier_mean",
         "dormant_stock_mean",
         "dormant_stock_p05",
         "dormant_stock_p95",
     ];
+    let mut cols: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+    let (mut option, mut week, mut week_start) = (Vec::new(), Vec::<u32>::new(), Vec::<i32>::new());
+    for (o, spec) in s.options.iter().enumerate() {
+        let stocks: Vec<Vec<u64>> =
+            reps.iter().map(|r| r.options[o].weekly.stock(r.options[o].initial_stock)).collect();
+        let fte: Vec<Vec<Vec<f64>>> = reps.iter().map(|r| weekly_fte(s, &r.options[o])).collect();
+        for w in 0..weeks {
+            option.push(spec.name.clone());
+            week.push(w as u32);
+            week_start.push(days_since_epoch(s, w));
+            let mean = |f: &dyn Fn(&OptionMetrics) -> f64| reps.iter().map(|r| f(&r.options[o])).sum::<f64>() / n;
+            let stock: Vec<f64> = stocks.iter().map(|st| st[w] as f64).collect();
+            let values = [
+                mean(&|m| m.weekly.new_dormant[w] as f64),
+                mean(&|m| m.weekly.ended[w] as f64),
+                mean(&|m| m.weekly.migrations[w] as f64),
+                mean(&|m| m.weekly.active_migrations[w] as f64),
+                mean(&|m| m.weekly.manual_total(w) as f64),
+                fte.iter().map(|f| f[0][w]).sum::<f64>() / n,
+                fte.iter().map(|f| f[1][w]).sum::<f64>() / n,
+                stock.iter().sum::<f64>() / n,
+                quantile(&stock, 0.05),
+                quantile(&stock, 0.95),
+            ];
+            for (c, v) in cols.iter_mut().zip(values) {
+                c.push(v);
+            }
+        }
+    }
     let mut columns = vec![
         Column::new("option".into(), option),
         Column::new("week".into(), week),
-        Column::new("week_start".into(), week_start).cast(&DataType::Date).expect("days since 1970 cast to Date"),
+        date_column("week_start", week_start),
     ];
     columns.extend(names.iter().zip(cols).map(|(n, c)| Column::new((*n).into(), c)));
     frame(columns)
+}
+
+/// Quantile across replications (statrs, Hyndman & Fan type 8); NaN when there are none.
+fn quantile(values: &[f64], p: f64) -> f64 {
+    if values.is_empty() { f64::NAN } else { Data::new(values.to_vec()).quantile(p) }
+}
+
+/// Manual cases per week by type, in long form: option, week, week_start, case_type, party, cases_mean (simulated
+/// sample, mean over replications) and fte_mean (represented scale).
+pub fn manual_weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
+    let weeks = (s.run.horizon_days as usize).div_ceil(7);
+    let n = reps.len().max(1) as f64;
+    let scale = 1.0 / s.fleet.sample_fraction;
+    let (mut option, mut week, mut week_start, mut case_type, mut party, mut cases, mut fte) =
+        (Vec::new(), Vec::<u32>::new(), Vec::<i32>::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (o, spec) in s.options.iter().enumerate() {
+        for w in 0..weeks {
+            for case in ManualCase::ALL {
+                let h = s.manual.handling(case);
+                let mean = reps.iter().map(|r| r.options[o].weekly.manual[case as usize][w] as f64).sum::<f64>() / n;
+                option.push(spec.name.clone());
+                week.push(w as u32);
+                week_start.push(days_since_epoch(s, w));
+                case_type.push(case.name());
+                party.push(h.party.name());
+                cases.push(mean);
+                fte.push(mean * h.minutes / 60.0 / s.manual.hours_per_fte_week * scale);
+            }
+        }
+    }
+    frame(vec![
+        Column::new("option".into(), option),
+        Column::new("week".into(), week),
+        date_column("week_start", week_start),
+        Column::new("case_type".into(), case_type),
+        Column::new("party".into(), party),
+        Column::new("cases_mean".into(), cases),
+        Column::new("fte_mean".into(), fte),
+    ])
 }

@@ -20,6 +20,8 @@ pub enum Phase {
     Halted,
     /// Too many failed firmware or migration attempts; stays dormant (R7).
     Excluded,
+    /// Removed from its migration at the gaining supplier's request (R10); planned again after a hold.
+    Removed,
     /// Migrated into DCC: any DCC-ready supplier can operate it; it cannot go dormant again.
     Migrated,
 }
@@ -31,6 +33,7 @@ impl Phase {
 
     /// Notice sent and migration not yet done: a CoS now is an in-flight switch (R19).
     pub fn is_in_flight(self) -> bool {
+        // `Removed` is not in flight: it has left its migration.
         matches!(self, Phase::Notified | Phase::AwaitingConfig | Phase::Queued)
     }
 }
@@ -62,6 +65,12 @@ pub struct SiteState {
     pub firmware_requested_at: i64,
     /// Working days dormant within the horizon, all episodes (for paired comparisons).
     pub dormant_wd_total: u32,
+    /// Dormancy episodes so far (stream index for per-episode draws; stale-event guard for R10).
+    pub episode: u16,
+    /// The gaining supplier asked for removal in this episode (R10): the fallback route applies.
+    pub removed: bool,
+    /// Migrated, but a supplier is not yet SMETS1 ready: smart service not restored (R12).
+    pub service_pending: bool,
 }
 
 impl SiteState {
@@ -82,6 +91,9 @@ impl SiteState {
             migration_day: 0,
             firmware_requested_at: 0,
             dormant_wd_total: 0,
+            episode: 0,
+            removed: false,
+            service_pending: false,
         }
     }
 

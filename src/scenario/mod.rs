@@ -10,6 +10,7 @@ pub mod resolve;
 pub use error::{KeyError, ScenarioError};
 
 use crate::calendar::Region;
+use crate::cases::{ManualCase, Party};
 use crate::dist::Duration;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -33,6 +34,8 @@ pub struct Scenario {
     pub switching: Switching,
     pub smsos: Vec<Smso>,
     pub dcc: Dcc,
+    pub prepayment: Prepayment,
+    pub manual: ManualConfig,
     pub options: Vec<OptionSpec>,
 }
 
@@ -56,6 +59,7 @@ pub struct FleetConfig {
     pub dual_fuel_share: f64,
     pub split_supply_share: f64,
     pub prepayment_share: f64,
+    pub null_certificate_share: f64,
     /// Installations already dormant at the start (simulated scale) and how long they have been.
     pub backlog_sites: u32,
     pub backlog_age_days: Duration,
@@ -65,6 +69,17 @@ pub struct FleetConfig {
 #[derive(Debug, Clone, Serialize)]
 pub struct Cohort {
     pub name: String,
+    pub share: f64,
+    pub active_migration: Option<ActiveMigration>,
+}
+
+/// A cohort's active migration programme: installations scheduled uniformly over [start_day, end_day].
+#[derive(Debug, Clone, Serialize)]
+pub struct ActiveMigration {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub start_day: i32,
+    pub end_day: i32,
     pub share: f64,
 }
 
@@ -88,6 +103,12 @@ pub struct Supplier {
     pub market_share: f64,
     /// Bit i set = can operate SMSO i without DCC.
     pub operates_mask: u64,
+    /// First day the supplier is SMETS1 ready (R12); `None` = ready throughout.
+    pub dcc_ready_date: Option<NaiveDate>,
+    pub dcc_ready_day: i32,
+    pub removal_probability: f64,
+    pub credit_mode_failure_probability: f64,
+    pub certificate_update_lag_wd: Duration,
 }
 
 impl Supplier {
@@ -135,6 +156,38 @@ pub struct Dcc {
     pub failure_probability: f64,
     pub retry_delay_wd: i32,
     pub max_attempts: u32,
+    /// Share of each day's capacity reserved for dormant migrations (the rest goes to the active programme first).
+    pub dormant_share: f64,
+    pub removal_window_days: i32,
+    pub removal_hold_days: i32,
+    /// 0 = Monday … 6 = Sunday.
+    pub certificate_file_weekday: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Prepayment {
+    pub escalation_probability: f64,
+    pub escalation_delay_days: i32,
+}
+
+/// Handling of one case type.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CaseHandling {
+    pub party: Party,
+    pub minutes: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ManualConfig {
+    pub hours_per_fte_week: f64,
+    /// Indexed by `ManualCase as usize`.
+    pub handling: Vec<CaseHandling>,
+}
+
+impl ManualConfig {
+    pub fn handling(&self, case: ManualCase) -> CaseHandling {
+        self.handling[case as usize]
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -165,6 +218,9 @@ pub struct Timeline {
     pub notice_wd: i32,
     pub config_request_wd: i32,
     pub cos_check: CosCheckWindow,
+    /// Migration Authorisation and Migration Common File, working days before the migration day (R9).
+    pub authorisation_wd: i32,
+    pub common_file_wd: i32,
 }
 
 #[derive(Debug, Clone, Serialize)]

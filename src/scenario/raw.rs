@@ -37,6 +37,8 @@ pub struct RawScenario {
     pub switching: RawSwitching,
     pub smsos: IndexMap<String, RawSmso>,
     pub dcc: RawDcc,
+    pub prepayment: Option<RawPrepayment>,
+    pub manual: Option<RawManual>,
     pub options: IndexMap<String, RawOption>,
 }
 
@@ -58,6 +60,8 @@ pub struct RawFleet {
     pub dual_fuel_share: Option<f64>,
     pub split_supply_share: Option<f64>,
     pub prepayment_share: Option<f64>,
+    /// Share of installations whose devices hold the Null supplier certificate (R8 check skipped).
+    pub null_certificate_share: Option<f64>,
     pub backlog: Option<RawBacklog>,
     pub cohorts: IndexMap<String, RawCohort>,
 }
@@ -74,6 +78,17 @@ pub struct RawBacklog {
 pub struct RawCohort {
     pub share: f64,
     pub dmcs: IndexMap<String, RawDmc>,
+    pub active_migration: Option<RawActiveMigration>,
+}
+
+/// The active migration programme of a cohort: its active installations are scheduled uniformly over the window.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawActiveMigration {
+    pub start: RawDate,
+    pub end: RawDate,
+    /// Share of the cohort's installations in the programme (default 1).
+    pub share: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -90,6 +105,14 @@ pub struct RawSupplier {
     pub market_share: f64,
     #[serde(default)]
     pub operates: Vec<String>,
+    /// Date the supplier is "SMETS1 ready" (R12); absent = ready throughout.
+    pub dcc_ready_date: Option<RawDate>,
+    /// Probability that, as gaining supplier, it asks DCC to remove a newly dormant site from migration (R10).
+    pub removal_probability: Option<f64>,
+    /// Probability that, as losing supplier, it fails to switch a prepayment meter to credit mode (R11).
+    pub credit_mode_failure_probability: Option<f64>,
+    /// Working days it takes, once migrated and ready, to update the devices' security certificates (R13).
+    pub certificate_update_lag_wd: Option<RawDuration>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -132,6 +155,40 @@ pub struct RawDcc {
     pub failure_probability: Option<f64>,
     pub retry_delay_wd: Option<i64>,
     pub max_attempts: Option<i64>,
+    /// Share of each day's capacity reserved for dormant migrations; the active programme may use the rest.
+    pub dormant_share: Option<f64>,
+    /// Days after a CoS gain within which the gaining supplier may ask for removal (R10).
+    pub removal_window_days: Option<i64>,
+    /// Days a removed site waits before it is planned again, on the fallback (standard) route (R10).
+    pub removal_hold_days: Option<i64>,
+    /// Weekday of DCC's weekly file of devices whose certificates are not updated (R13).
+    pub certificate_file_weekday: Option<String>,
+}
+
+/// R11: prepayment meters on a dormancy-causing switch.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrepayment {
+    /// Probability that the gaining supplier's chase is escalated (to SECAS).
+    pub escalation_probability: Option<f64>,
+    /// Days from the chase to the escalation.
+    pub escalation_delay_days: Option<i64>,
+}
+
+/// R15: who handles each manual case and how long it takes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawManual {
+    pub hours_per_fte_week: Option<f64>,
+    #[serde(default)]
+    pub cases: IndexMap<String, RawCaseHandling>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCaseHandling {
+    pub party: Option<String>,
+    pub minutes: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -147,4 +204,7 @@ pub struct RawOption {
     pub config_request_wd: Option<i64>,
     pub cos_check_days: Option<i64>,
     pub cos_check_wd: Option<i64>,
+    /// Working days before migration of the Migration Authorisation and the Migration Common File (R9).
+    pub authorisation_wd: Option<i64>,
+    pub common_file_wd: Option<i64>,
 }

@@ -113,7 +113,7 @@ pub fn resolve(raw: &RawScenario) -> R<Scenario> {
     let smsos = resolve_smsos(raw, &smso_names)?;
     let fleet_scale = resolve_fleet_scale(&raw.fleet)?;
     let (fleet, dmcs) = resolve_fleet(&raw.fleet, fleet_scale, &smso_names, run.start_date)?;
-    let suppliers = resolve_suppliers(raw, &smso_names)?;
+    let suppliers = resolve_suppliers(raw, &smso_names, run.start_date)?;
     let supplier_names: Vec<String> = suppliers.iter().map(|s| s.name.clone()).collect();
     let switching = resolve_switching(&raw.switching, &supplier_names, run.start_date)?;
     let dcc = resolve_dcc(&raw.dcc, fleet_scale.2)?;
@@ -128,6 +128,8 @@ pub fn resolve(raw: &RawScenario) -> R<Scenario> {
         switching,
         smsos: scale_smso_servers(smsos, fleet_scale.2),
         dcc,
+        prepayment: resolve_prepayment(raw.prepayment.as_ref())?,
+        manual: resolve_manual(raw.manual.as_ref())?,
         options,
     };
     check_every_smso_is_operated(&scenario)?;
@@ -192,7 +194,11 @@ fn resolve_fleet(
                 epcl_day: d.epcl_date.map(|x| day_of(start, x.0)),
             });
         }
-        cohorts.push(Cohort { name: cname.clone(), share: cshare });
+        let active_migration = match &c.active_migration {
+            None => None,
+            Some(a) => Some(resolve_active(&format!("{ckey}.active_migration"), a, start)?),
+        };
+        cohorts.push(Cohort { name: cname.clone(), share: cshare, active_migration });
     }
     let (backlog_sites, backlog_age_days) = match &f.backlog {
         None => (0, Duration::fixed(0.0)),
@@ -208,11 +214,25 @@ fn resolve_fleet(
         dual_fuel_share: share("fleet.dual_fuel_share", f.dual_fuel_share.unwrap_or(0.74))?,
         split_supply_share: share("fleet.split_supply_share", f.split_supply_share.unwrap_or(0.0))?,
         prepayment_share: share("fleet.prepayment_share", f.prepayment_share.unwrap_or(0.0))?,
+        null_certificate_share: share("fleet.null_certificate_share", f.null_certificate_share.unwrap_or(0.0))?,
         backlog_sites: backlog_sites.min(installations),
         backlog_age_days,
         cohorts,
     };
     Ok((fleet, dmcs))
+}
+
+fn resolve_active(key: &str, a: &RawActiveMigration, start: NaiveDate) -> R<ActiveMigration> {
+    if a.end.0 < a.start.0 {
+        return Err(KeyError::new(format!("{key}.end"), format!("{} is before start {}", a.end.0, a.start.0)));
+    }
+    Ok(ActiveMigration {
+        start: a.start.0,
+        end: a.end.0,
+        start_day: day_of(start, a.start.0),
+        end_day: day_of(start, a.end.0),
+        share: share(&format!("{key}.share"), a.share.unwrap_or(1.0))?,
+    })
 }
 
 fn resolve_smsos(raw: &RawScenario, names: &[String]) -> R<Vec<Smso>> {
@@ -266,7 +286,7 @@ fn scale_smso_servers(smsos: Vec<Smso>, fraction: f64) -> Vec<Smso> {
         .collect()
 }
 
-fn resolve_suppliers(raw: &RawScenario, smso_names: &[String]) -> R<Vec<Supplier>> {
+fn resolve_suppliers(raw: &RawScenario, smso_names: &[String], start: NaiveDate) -> R<Vec<Supplier>> {
     if raw.suppliers.is_empty() || raw.suppliers.len() > MAX_SUPPLIERS {
         return Err(KeyError::new(
             "suppliers",
@@ -285,7 +305,23 @@ fn resolve_suppliers(raw: &RawScenario, smso_names: &[String]) -> R<Vec<Supplier
         for (i, op) in s.operates.iter().enumerate() {
             mask |= 1 << index_of(&format!("{key}.operates.{i}"), smso_names, op, "SMSO")?;
         }
-        out.push(Supplier { name: name.clone(), market_share: ms, operates_mask: mask });
+        let ready = s.dcc_ready_date.map(|d| d.0);
+        out.push(Supplier {
+            name: name.clone(),
+            market_share: ms,
+            operates_mask: mask,
+            dcc_ready_date: ready,
+            dcc_ready_day: ready.map(|d| day_of(start, d)).unwrap_or(i32::MIN),
+            removal_probability: share(&format!("{key}.removal_probability"), s.removal_probability.unwrap_or(0.0))?,
+            credit_mode_failure_probability: share(
+                &format!("{key}.credit_mode_failure_probability"),
+                s.credit_mode_failure_probability.unwrap_or(0.0),
+            )?,
+            certificate_update_lag_wd: match &s.certificate_update_lag_wd {
+                None => Duration::fixed(2.0),
+                Some(d) => duration(&format!("{key}.certificate_update_lag_wd"), d)?,
+            },
+        });
     }
     if total.is_nan() || total <= 0.0 {
         return Err(KeyError::new("suppliers", "market shares must add up to more than 0"));
@@ -363,7 +399,67 @@ fn resolve_dcc(d: &RawDcc, fraction: f64) -> R<Dcc> {
         failure_probability: share("dcc.failure_probability", d.failure_probability.unwrap_or(0.0))?,
         retry_delay_wd: positive_int("dcc.retry_delay_wd", d.retry_delay_wd.unwrap_or(5), 10_000)? as i32,
         max_attempts: positive_int("dcc.max_attempts", d.max_attempts.unwrap_or(5), 1000)? as u32,
+        dormant_share: share("dcc.dormant_share", d.dormant_share.unwrap_or(1.0))?,
+        removal_window_days: non_negative_int("dcc.removal_window_days", d.removal_window_days.unwrap_or(8), 365)?
+            as i32,
+        removal_hold_days: non_negative_int("dcc.removal_hold_days", d.removal_hold_days.unwrap_or(20), 3650)? as i32,
+        certificate_file_weekday: weekday("dcc.certificate_file_weekday", d.certificate_file_weekday.as_deref())?,
     })
+}
+
+fn weekday(key: &str, name: Option<&str>) -> R<u32> {
+    const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    let name = name.unwrap_or("monday");
+    DAYS.iter()
+        .position(|d| d.eq_ignore_ascii_case(name))
+        .map(|i| i as u32)
+        .ok_or_else(|| KeyError::new(key, format!("must be a weekday name (monday … sunday), got `{name}`")))
+}
+
+fn resolve_prepayment(p: Option<&RawPrepayment>) -> R<Prepayment> {
+    Ok(Prepayment {
+        escalation_probability: share(
+            "prepayment.escalation_probability",
+            p.and_then(|p| p.escalation_probability).unwrap_or(0.0),
+        )?,
+        escalation_delay_days: non_negative_int(
+            "prepayment.escalation_delay_days",
+            p.and_then(|p| p.escalation_delay_days).unwrap_or(20),
+            3650,
+        )? as i32,
+    })
+}
+
+fn resolve_manual(m: Option<&RawManual>) -> R<ManualConfig> {
+    let hours = m.and_then(|m| m.hours_per_fte_week).unwrap_or(37.5);
+    if !(hours.is_finite() && hours > 0.0) {
+        return Err(KeyError::new("manual.hours_per_fte_week", format!("must be > 0, got {hours}")));
+    }
+    let mut handling: Vec<CaseHandling> = ManualCase::ALL
+        .iter()
+        .map(|c| {
+            let (party, minutes) = c.default_handling();
+            CaseHandling { party, minutes }
+        })
+        .collect();
+    for (name, h) in m.map(|m| m.cases.iter()).into_iter().flatten() {
+        let key = format!("manual.cases.{name}");
+        let known: Vec<&str> = ManualCase::ALL.iter().map(|c| c.name()).collect();
+        let case = ManualCase::parse(name)
+            .ok_or_else(|| KeyError::new(&key, format!("unknown case type (known: {})", known.join(", "))))?;
+        let slot = &mut handling[case as usize];
+        if let Some(p) = &h.party {
+            slot.party = Party::parse(p)
+                .ok_or_else(|| KeyError::new(format!("{key}.party"), format!("must be dcc or supplier, got `{p}`")))?;
+        }
+        if let Some(minutes) = h.minutes {
+            if !(minutes.is_finite() && minutes >= 0.0) {
+                return Err(KeyError::new(format!("{key}.minutes"), format!("must be >= 0, got {minutes}")));
+            }
+            slot.minutes = minutes;
+        }
+    }
+    Ok(ManualConfig { hours_per_fte_week: hours, handling })
 }
 
 fn resolve_options(raw: &RawScenario, start: NaiveDate) -> R<Vec<OptionSpec>> {
@@ -439,6 +535,18 @@ fn resolve_option(name: &str, o: &RawOption, names: &[String], start: NaiveDate)
             format!("must be less than notice_wd ({notice_wd}): configuration is requested before migration"),
         ));
     }
+    let authorisation_wd =
+        non_negative_int(&format!("{key}.authorisation_wd"), o.authorisation_wd.unwrap_or(5), 1000)? as i32;
+    let common_file_wd =
+        non_negative_int(&format!("{key}.common_file_wd"), o.common_file_wd.unwrap_or(2), 1000)? as i32;
+    if !(common_file_wd <= authorisation_wd && authorisation_wd <= notice_wd) {
+        return Err(KeyError::new(
+            format!("{key}.authorisation_wd"),
+            format!(
+                "need common_file_wd ({common_file_wd}) <= authorisation_wd ({authorisation_wd}) <= notice_wd ({notice_wd}): both are working days before migration"
+            ),
+        ));
+    }
     Ok(OptionSpec {
         name: name.to_string(),
         description: o.description.clone().unwrap_or_default(),
@@ -459,6 +567,8 @@ fn resolve_option(name: &str, o: &RawOption, names: &[String], start: NaiveDate)
             notice_wd,
             config_request_wd,
             cos_check,
+            authorisation_wd,
+            common_file_wd,
         },
     })
 }
