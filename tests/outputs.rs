@@ -68,6 +68,10 @@ fn tables_round_trip_and_agree_with_the_summary() {
             total += wide;
         }
         let mean = summary_o.manual_fte["total"].mean_weekly;
-        assert!((total / weeks as f64 - mean).abs() < 1e-9 * mean.max(1.0), "{name}: {} vs {mean}", total / weeks as f64);
+        assert!(
+            (total / weeks as f64 - mean).abs() < 1e-9 * mean.max(1.0),
+            "{name}: {} vs {mean}",
+            total / weeks as f64
+        );
     }
 }
