@@ -44,7 +44,7 @@ pub enum ManualCase {
     /// R11: the chase escalated (to SECAS).
     CreditModeEscalation,
     /// R13: a migrated device listed in DCC's weekly file because its security certificates are not yet updated
-    /// (one case per device, at its first listing).
+    /// (one case per installation, at its first listing; its meters are listed together).
     CertificateChase,
     /// R7: the SMSO's firmware configuration failed `max_attempts` times; the site is excluded.
     FirmwareExclusion,

@@ -117,7 +117,8 @@ fn the_expedited_two_working_day_window_lets_a_switch_three_days_out_through() {
     // R8, expedited: migration day 17, check on day 16 for SSDs in [17, 19]. A switch registered on day 12 with SSD
     // day 20 is outside the 2 WD window: migration goes ahead on day 17 (8 WD). Under standard (window 7 days) the
     // same switch, SSD day 20, lands before its migration day 24, so it is not in [24, 31] either; it is an
-    // in-flight switch instead (R19): one notification case, migration continues on day 24 (15 WD).
+    // in-flight switch instead: its SSD falls between the Migration Authorisation (24 − 5 = day 19) and the
+    // Migration Common File (24 − 2 = day 22), so it is an R9 exception report; migration continues on day 24.
     let s = world();
     let switches = vec![cos(2, 9, ELEC | GAS, B), cos(12, 20, ELEC | GAS, C)];
     let (values, cases) = simulate(&s, site(false), switches.clone(), 1);
@@ -125,8 +126,14 @@ fn the_expedited_two_working_day_window_lets_a_switch_three_days_out_through() {
     assert_eq!(cases.iter().sum::<u64>(), 0);
     let (values, cases) = simulate(&s, site(false), switches, 0);
     assert_eq!(values, vec![15]);
-    assert_eq!(cases[ManualCase::InFlightCosNotification as usize], 1);
+    assert_eq!(cases[ManualCase::CommonFileException as usize], 1);
     assert_eq!(cases[ManualCase::CosCheckException as usize], 0);
+    // SSD day 23, after the common file and before migration: an R19 notification instead.
+    let switches = vec![cos(2, 9, ELEC | GAS, B), cos(12, 23, ELEC | GAS, C)];
+    let (values, cases) = simulate(&s, site(false), switches, 0);
+    assert_eq!(values, vec![15]);
+    assert_eq!(cases[ManualCase::InFlightCosNotification as usize], 1);
+    assert_eq!(cases.iter().sum::<u64>(), 1);
 }
 
 #[test]

@@ -158,11 +158,12 @@ pub fn weekly_fte(s: &Scenario, m: &OptionMetrics) -> Vec<Vec<f64>> {
         .collect()
 }
 
-fn fte_summary(series: &[Vec<f64>]) -> FteSummary {
-    let means: Vec<f64> = series.iter().map(|x| x.iter().sum::<f64>() / x.len().max(1) as f64).collect();
+/// `weeks` = horizon_days / 7 (a partial last week counts for its share, so the mean is per 7 days).
+fn fte_summary(series: &[Vec<f64>], weeks: f64) -> FteSummary {
+    let means: Vec<f64> = series.iter().map(|x| x.iter().sum::<f64>() / weeks).collect();
     let peaks: Vec<f64> = series.iter().map(|x| x.iter().copied().fold(0.0, f64::max)).collect();
-    let weeks = series.first().map_or(0, Vec::len);
-    let mean_series: Vec<f64> = (0..weeks).map(|w| series.iter().map(|x| x[w]).sum::<f64>()).collect();
+    let n_weeks = series.first().map_or(0, Vec::len);
+    let mean_series: Vec<f64> = (0..n_weeks).map(|w| series.iter().map(|x| x[w]).sum::<f64>()).collect();
     let peak_week =
         mean_series.iter().enumerate().fold(0, |best, (w, v)| if *v > mean_series[best] { w } else { best });
     let (mean, peak) = (mean_ci95(&means), mean_ci95(&peaks));
@@ -172,14 +173,15 @@ fn fte_summary(series: &[Vec<f64>]) -> FteSummary {
 /// Per party and in total: FTE summaries over replications.
 fn manual_fte(s: &Scenario, reps: &[ReplicationResult], o: usize) -> IndexMap<String, FteSummary> {
     let per_rep: Vec<Vec<Vec<f64>>> = reps.iter().map(|r| weekly_fte(s, &r.options[o])).collect();
+    let weeks = f64::from(s.run.horizon_days) / 7.0;
     let mut out = IndexMap::new();
     for (p, party) in Party::ALL.iter().enumerate() {
         let series: Vec<Vec<f64>> = per_rep.iter().map(|r| r[p].clone()).collect();
-        out.insert(party.name().to_string(), fte_summary(&series));
+        out.insert(party.name().to_string(), fte_summary(&series, weeks));
     }
     let totals: Vec<Vec<f64>> =
         per_rep.iter().map(|r| (0..r[0].len()).map(|w| r.iter().map(|p| p[w]).sum()).collect()).collect();
-    out.insert("total".to_string(), fte_summary(&totals));
+    out.insert("total".to_string(), fte_summary(&totals, weeks));
     out
 }
 
@@ -236,8 +238,7 @@ fn comparison(s: &Scenario, reps: &[ReplicationResult], o: usize) -> Comparison 
     let days = diff(&|x| &x.dormancy_days);
     let restored = diff(&|x| &x.restored_wd);
     let mean_fte = |r: &ReplicationResult, o: usize| -> f64 {
-        let f = weekly_fte(s, &r.options[o]);
-        f.iter().flatten().sum::<f64>() / f[0].len().max(1) as f64
+        weekly_fte(s, &r.options[o]).iter().flatten().sum::<f64>() / (f64::from(s.run.horizon_days) / 7.0)
     };
     let extra = mean_ci95(&reps.iter().map(|r| mean_fte(r, o) - mean_fte(r, 0)).collect::<Vec<_>>());
     let site = mean_ci95(

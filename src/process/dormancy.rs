@@ -89,7 +89,8 @@ impl Sim<'_> {
         let site = cos.site;
         let day = cos.ssd_day;
         let st = &mut self.sites[site as usize];
-        let losing = st.elec_supplier;
+        // The losing supplier of the fuel(s) that switched (gas alone on a split-supply site).
+        let losing = if cos.fuels & ELEC != 0 { st.elec_supplier } else { st.gas_supplier };
         if cos.fuels & ELEC != 0 {
             st.elec_supplier = cos.to;
         }

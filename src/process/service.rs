@@ -72,8 +72,8 @@ impl Sim<'_> {
 
     /// R13: the gaining supplier updates the certificates `certificate_update_lag_wd` after it can operate the
     /// device (migration, or its readiness if later). If the first weekly file after migration comes before the
-    /// update, the device is listed and the supplier has a chase case to work (one per device: later listings of
-    /// the same device are reminders of the same case).
+    /// update, the installation is listed and the supplier has a chase case to work (one per installation: later
+    /// listings are reminders of the same case).
     fn certificate_chases(&mut self, site: u32, day: i32) {
         let st = &self.sites[site as usize];
         let supplier = &self.s.suppliers[st.elec_supplier as usize];
