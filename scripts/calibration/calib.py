@@ -2,7 +2,8 @@
 Usage: python3 calib.py RUN_DIR [RUN_DIR ...]"""
 import csv, json, sys, datetime as dt, subprocess, collections, math
 
-BIN = "/tmp/calib/dormsim-pinned"
+import os
+BIN = os.environ.get("DORMSIM", "./target/release/dormsim")
 D = dt.date.fromisoformat
 
 def holidays(a, b):
