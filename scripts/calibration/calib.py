@@ -1,5 +1,6 @@
 """Calibration figures for docs/calibration.md (standard library only).
-Usage: python3 calib.py RUN_DIR [RUN_DIR ...]"""
+Usage: python3 calib.py [--brief] RUN_DIR [RUN_DIR ...]   (DORMSIM = the binary that made the runs)
+--brief: one line per run and compared option (the sensitivity table of docs/calibration.md §7)."""
 import csv, json, sys, datetime as dt, subprocess, collections, math
 
 import os
@@ -10,7 +11,7 @@ def holidays(a, b):
     out = subprocess.run([BIN, "calendar", "--from", a, "--to", b], capture_output=True, text=True).stdout
     return {D(l.split("\t")[0]) for l in out.splitlines() if l.strip()}
 
-HOL = holidays("2020-07-01", "2022-07-31")
+HOL = holidays("2020-01-01", "2023-12-31")
 def is_wd(d): return d.weekday() < 5 and d not in HOL
 
 def load(run):
@@ -52,7 +53,9 @@ def report(run):
             tot_a = sum(v[1] for (y, mo), v in month.items() if dt.date(y, mo, 1) <= date)
             return tot_d, tot_a
         print(f"\n-- {opt}: migrations (represented)")
-        for label, y, mo in [("end 2020", 2020, 12), ("end Nov 2021", 2021, 11), ("end Jun 2022", 2022, 6)]:
+        for label, y, mo in [("end 2020", 2020, 12), ("end Nov 2021", 2021, 11), ("end Jun 2022", 2022, 6),
+                             ("end Nov 2022", 2022, 11), ("end Dec 2022", 2022, 12)]:
+            if dt.date(y, mo, 28) > end: continue
             dd = sum(v[0] for (yy, mm), v in month.items() if (yy, mm) <= (y, mo))
             aa = sum(v[1] for (yy, mm), v in month.items() if (yy, mm) <= (y, mo))
             print(f"  cumulative to {label}: dormant {dd/1e6:.3f} m + active {aa/1e6:.3f} m = {(dd+aa)/1e6:.3f} m")
@@ -73,8 +76,9 @@ def report(run):
         # --- dormant stock
         print(f"\n-- {opt}: dormant stock (represented): date, mean, p05, p95")
         for target in ["2020-07-01", "2020-09-30", "2020-12-31", "2021-03-31", "2021-06-30", "2021-09-30",
-                       "2021-12-31", "2022-03-31", "2022-06-30"]:
+                       "2021-12-31", "2022-03-31", "2022-06-30", "2022-09-30", "2022-12-31"]:
             t = D(target)
+            if t > end: continue
             r = min(rows, key=lambda r: abs((D(r["week_start"]) + dt.timedelta(6) - t).days))
             print(f"  {target} (week ending {D(r['week_start'])+dt.timedelta(6)}): {f(r['dormant_stock_mean'])*k/1e3:8.1f} k "
                   f"[{f(r['dormant_stock_p05'])*k/1e3:.1f}, {f(r['dormant_stock_p95'])*k/1e3:.1f}]")
@@ -109,6 +113,7 @@ def report(run):
               f"at end {o['still_dormant_at_end']*k/1e3:.1f} k excluded {o['excluded_sites']*k/1e3:.2f} k fw late {o['firmware_late_share']:.3f} fw wait {o['firmware_wait_wd']['mean']:.2f}")
         print(f"  dormancy_wd {o['dormancy_wd']['mean']:.2f} {o['dormancy_wd']['ci95']} p50 {o['dormancy_wd']['p50']} p90 {o['dormancy_wd']['p90']} p95 {o['dormancy_wd']['p95']}; "
               f"restored_wd {o['restored_wd']['mean']:.2f} {o['restored_wd']['ci95']}")
+    dormancy_share(s, m, weekly)
     # --- comparisons
     print("\n-- comparisons")
     years = s["horizon_days"] / 365.25
@@ -127,5 +132,69 @@ def report(run):
               f"{faster_sites/switchers:.1%} of {switchers*k/1e6:.2f} m installations switching at least once, "
               f"{faster_sites/n:.1%} of all installations; {faster_sites/(o['new_dormant_episodes']):.1%} of new dormant episodes")
 
-for run in sys.argv[1:]:
-    report(run)
+def dormancy_share(s, m, weekly):
+    """Share of switches of an active (operable, unmigrated) installation that make it dormant: analytic from the
+    supplier table (current supplier drawn among operators by market share, gaining supplier any other by market
+    share, as in src/fleet.rs and src/arrivals.rs), and empirical from the first 4 weeks of the baseline option."""
+    r = m["resolved_scenario"]
+    sup = r["suppliers"]; smsos = [x["name"] for x in r["smsos"]]
+    by_smso = {}
+    for i, name in enumerate(smsos):
+        ops = [x for x in sup if x["operates_mask"] >> i & 1 and x["market_share"] > 0]
+        tot = sum(x["market_share"] for x in ops)
+        sh = sum(o["market_share"] / tot * sum(g["market_share"] for g in sup if g is not o and not g["operates_mask"] >> i & 1)
+                 / (1 - o["market_share"]) for o in ops)
+        by_smso[name] = sh
+    w = collections.defaultdict(float)
+    for d in r["dmcs"]: w[smsos[d["smso"]] if isinstance(d["smso"], int) else d["smso"]] += d["fleet_share"]
+    fleet = sum(w[k] * by_smso[k] for k in by_smso)
+    print("\n-- share of switches of an active installation causing dormancy (analytic): fleet-weighted "
+          f"{fleet:.3f}; " + ", ".join(f"{k} {v:.3f}" for k, v in by_smso.items()))
+    k = s["scale_to_represented"]; opt = list(s["options"])[0]
+    rows = [x for x in weekly if x["option"] == opt][:4]
+    n_act = s["installations"] - s["options"][opt]["backlog_sites"]
+    # switches taking effect in weeks 0-3 were registered ≈ mean(registration_to_ssd_days) earlier: seasonal weight
+    # of the registration days (the June weight for most of them)
+    lag = r["switching"]["registration_to_ssd_days"]
+    lag = (lag["min"] + lag["mode"] + lag["max"]) / 3 if lag.get("kind") == "triangular" else 16
+    st = D(s["start_date"])
+    seas = sum(r["switching"]["seasonality"][(st + dt.timedelta(days=d - round(lag))).month - 1] for d in range(28)) / 28
+    sw = n_act * r["switching"]["annual_rate"] * seas * 7 / 365.25
+    nd = sum(f(x["new_dormant_mean"]) for x in rows) / 4
+    print(f"   empirical, first 4 weeks: {nd*k/1e3:.1f} k new dormant a week / {sw*k/1e3:.1f} k switches of active "
+          f"installations a week = {nd/sw:.3f} (pending registrations and the first active migrations lower it by ≈ 2–3%)")
+
+def brief(run):
+    s, m, weekly, _ = load(run)
+    k = s["scale_to_represented"]; opt = list(s["options"])[0]
+    start = D(s["start_date"]); end = start + dt.timedelta(days=s["horizon_days"])
+    rows = [r for r in weekly if r["option"] == opt]
+    def stock(t):
+        r = min(rows, key=lambda r: abs((D(r["week_start"]) + dt.timedelta(6) - D(t)).days))
+        return f(r["dormant_stock_mean"]) * k / 1e6
+    def cum(y, mo):
+        tot = 0.0
+        for r in rows:
+            ws = D(r["week_start"])
+            days = [ws + dt.timedelta(i) for i in range(7) if ws + dt.timedelta(i) < end]
+            wds = [d for d in days if is_wd(d)] or days
+            x = (f(r["migrations_mean"]) + f(r["active_migrations_mean"])) * k / len(wds)
+            tot += x * sum((d.year, d.month) <= (y, mo) for d in wds)
+        return tot / 1e6
+    fte = s["options"][opt]["manual_fte"]
+    head = (f"{run}: {m['overrides']} stock {stock('2020-07-01'):.2f}/{stock('2021-06-30'):.2f} m cum "
+            f"{cum(2020, 12):.2f}/{cum(2021, 11):.2f}" + (f"/{cum(2022, 11):.2f}" if end > dt.date(2022, 11, 30) else "")
+            + f" m; {opt} FTE dcc {fte['dcc']['mean_weekly']:.2f} supplier {fte['supplier']['mean_weekly']:.2f}")
+    print(head)
+    for c in s["comparisons"]:
+        print(f"   {c['option']}: migr {c['mean_reduction_wd']:.2f} [{c['ci95'][0]:.2f}, {c['ci95'][1]:.2f}] restored "
+              f"{c['mean_reduction_restored_wd']:.2f} site {c['mean_site_reduction_wd']:.2f} "
+              f"[{c['ci95_site'][0]:.2f}, {c['ci95_site'][1]:.2f}] faster {c['share_sites_faster']:.1%} slower "
+              f"{c['share_sites_slower']:.1%} extra FTE {c['extra_manual_fte']:+.2f} "
+              f"[{c['ci95_extra_manual_fte'][0]:.2f}, {c['ci95_extra_manual_fte'][1]:.2f}]")
+
+args = sys.argv[1:]
+if args and args[0] == "--brief":
+    for run in args[1:]: brief(run)
+else:
+    for run in args: report(run)

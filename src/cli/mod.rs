@@ -62,6 +62,12 @@ enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
     },
+    /// Rebuild the charts, report.html and summary.md of a finished run from its written files (no simulation).
+    #[command(after_help = "Example:\n  dormsim run --out output/b && dormsim report output/b")]
+    Report {
+        /// Folder written by `dormsim run`.
+        run_dir: PathBuf,
+    },
     /// List bank holidays on weekdays, or count working days, in a date range.
     #[command(
         after_help = "Examples:\n  dormsim calendar --from 2020-01-01 --to 2020-12-31\n  dormsim calendar --region scotland --from 2022-01-01 --to 2022-12-31\n  dormsim calendar --from 2020-04-06 --to 2020-04-19 --count   # 8: Good Friday and Easter Monday"
@@ -102,11 +108,24 @@ pub struct RunArgs {
     quiet: bool,
 }
 
+fn report(run_dir: &std::path::Path) -> Result<(), Failure> {
+    if !run_dir.join("summary.json").is_file() {
+        return Err(Failure::input(anyhow::anyhow!(
+            "{} is not a dormsim run folder (no summary.json)",
+            run_dir.display()
+        )));
+    }
+    let files = dormsim::output::rebuild_report(run_dir).map_err(Failure::runtime)?;
+    eprintln!("wrote {} files to {}", files.len(), run_dir.display());
+    Ok(())
+}
+
 pub fn dispatch(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Scenario(ScenarioCommand::Show) => scenario::show(),
         Command::Validate { file, set } => scenario::validate(&file, &set),
         Command::Calendar(args) => calendar::calendar(args),
+        Command::Report { run_dir } => report(&run_dir),
     }
 }

@@ -38,7 +38,7 @@ fn progress_bar(len: u64) -> ProgressBar {
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let overrides = overrides(&args);
-    let (scenario, source) = super::scenario::load(args.scenario.as_deref(), &overrides)?;
+    let (scenario, source, text) = super::scenario::load(args.scenario.as_deref(), &overrides)?;
     let threads = match args.threads {
         Some(0) | None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         Some(n) => n,
@@ -54,8 +54,13 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let summary = experiment::summarise(&scenario, &results);
     let events: u64 = results.iter().flat_map(|r| r.options.iter().map(|m| m.events)).sum();
     let manifest = Manifest::new(&scenario, &source, &overrides, replications, threads, wall, events);
-    let artifacts =
-        RunArtifacts { scenario: &scenario, summary: &summary, replications: &results, manifest: &manifest };
+    let artifacts = RunArtifacts {
+        scenario: &scenario,
+        summary: &summary,
+        replications: &results,
+        manifest: &manifest,
+        scenario_text: &text,
+    };
     let files = output::write_run(&artifacts, &out_dir).map_err(Failure::runtime)?;
     if !args.quiet {
         print!("{}", output::render_summary(&summary));

@@ -5,21 +5,19 @@ use anyhow::Context;
 use dormsim::scenario::{EMBEDDED_BASELINE, EMBEDDED_SOURCE, Scenario};
 use std::path::Path;
 
-/// Load the scenario at `file` (or the embedded baseline) with overrides; returns it and its source name.
-pub fn load(file: Option<&Path>, overrides: &[String]) -> Result<(Scenario, String), Failure> {
-    match file {
-        None => Ok((
-            Scenario::load(EMBEDDED_BASELINE, EMBEDDED_SOURCE, overrides).map_err(Failure::input)?,
-            EMBEDDED_SOURCE.into(),
-        )),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
+/// Load the scenario at `file` (or the embedded baseline) with overrides; returns it, its source name and text.
+pub fn load(file: Option<&Path>, overrides: &[String]) -> Result<(Scenario, String, String), Failure> {
+    let (text, source) = match file {
+        None => (EMBEDDED_BASELINE.to_string(), EMBEDDED_SOURCE.to_string()),
+        Some(path) => (
+            std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read scenario file {}", path.display()))
-                .map_err(Failure::input)?;
-            let source = path.display().to_string();
-            Ok((Scenario::load(&text, &source, overrides).map_err(Failure::input)?, source))
-        }
-    }
+                .map_err(Failure::input)?,
+            path.display().to_string(),
+        ),
+    };
+    let scenario = Scenario::load(&text, &source, overrides).map_err(Failure::input)?;
+    Ok((scenario, source, text))
 }
 
 pub fn show() -> Result<(), Failure> {
@@ -28,7 +26,7 @@ pub fn show() -> Result<(), Failure> {
 }
 
 pub fn validate(file: &Path, overrides: &[String]) -> Result<(), Failure> {
-    let (s, source) = load(Some(file), overrides)?;
+    let (s, source, _) = load(Some(file), overrides)?;
     let options: Vec<&str> = s.options.iter().map(|o| o.name.as_str()).collect();
     println!(
         "{source}: ok: scenario `{}`, {} installations, {} replications, options {}",

@@ -3,13 +3,13 @@
 
 use super::ReplicationResult;
 use crate::cases::{ManualCase, Party};
-use crate::metrics::{Histogram, MeanCi, OptionMetrics, mean_ci95};
+use crate::metrics::{Histogram, MeanCi, OptionMetrics, mean_ci95, nan_from_null};
 use crate::scenario::Scenario;
 use indexmap::IndexMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The whole `summary.json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     pub scenario: String,
     pub scenario_hash: String,
@@ -28,7 +28,7 @@ pub struct Summary {
 }
 
 /// Per option. Counts are means per replication in simulated installations.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OptionSummary {
     pub description: String,
     pub dormant_sites: f64,
@@ -44,6 +44,7 @@ pub struct OptionSummary {
     pub dormancy_days: DistributionSummary,
     pub firmware_wait_wd: MeanCi,
     /// Share of configurations finished later than the SMSO's SLA.
+    #[serde(deserialize_with = "nan_from_null")]
     pub firmware_late_share: f64,
     /// Mean per replication: `total` and one entry per case type.
     pub manual_cases: IndexMap<String, f64>,
@@ -65,7 +66,7 @@ pub struct OptionSummary {
 
 /// Weekly staff effort (FTE) over replications: the mean week and the peak week of each replication, each with a
 /// mean and 95% CI over replications, and the week in which the mean series peaks.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FteSummary {
     pub mean_weekly: f64,
     pub ci95: Option<[f64; 2]>,
@@ -76,8 +77,9 @@ pub struct FteSummary {
 }
 
 /// Mean with its 95% CI over replication means; quantiles and max of all episodes pooled over replications.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DistributionSummary {
+    #[serde(deserialize_with = "nan_from_null")]
     pub mean: f64,
     pub ci95: Option<[f64; 2]>,
     pub p50: Option<u32>,
@@ -89,25 +91,30 @@ pub struct DistributionSummary {
 }
 
 /// `option` against `baseline` (the first option), paired by replication (common random numbers).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Comparison {
     pub baseline: String,
     pub option: String,
     /// Mean over replications of (baseline mean dormancy − option mean dormancy), working days, each mean over that
     /// option's migrated episodes (paired by replication through common random numbers); > 0 = option faster.
+    #[serde(deserialize_with = "nan_from_null")]
     pub mean_reduction_wd: f64,
     pub ci95: Option<[f64; 2]>,
+    #[serde(deserialize_with = "nan_from_null")]
     pub mean_reduction_days: f64,
     pub ci95_days: Option<[f64; 2]>,
     /// The same on the second clock (SSD to restored smart service, R12), working days.
+    #[serde(deserialize_with = "nan_from_null")]
     pub mean_reduction_restored_wd: f64,
     pub ci95_restored: Option<[f64; 2]>,
     /// Difference in mean weekly manual effort (option − baseline), FTE at represented scale; > 0 = more work.
+    #[serde(deserialize_with = "nan_from_null")]
     pub extra_manual_fte: f64,
     pub ci95_extra_manual_fte: Option<[f64; 2]>,
     /// Paired per installation: mean over installations dormant under either option of (baseline − option) dormant
     /// working days within the horizon (all episodes, backlog included, censored at the end); 95% CI over
     /// replications.
+    #[serde(deserialize_with = "nan_from_null")]
     pub mean_site_reduction_wd: f64,
     pub ci95_site: Option<[f64; 2]>,
     /// Of installations dormant under either option, the share with fewer dormant working days under `option`.

@@ -5,7 +5,7 @@ mod histogram;
 mod stats;
 
 pub use histogram::Histogram;
-pub use stats::{MeanCi, mean_ci95};
+pub use stats::{MeanCi, mean_ci95, nan_from_null};
 
 use crate::process::ManualCase;
 use serde::Serialize;
@@ -18,6 +18,11 @@ pub struct Weekly {
     pub ended: Vec<u64>,
     pub migrations: Vec<u64>,
     pub active_migrations: Vec<u64>,
+    /// DCC migration attempts (dormant and active) per week, against the daily capacity.
+    pub dcc_attempts: Vec<u64>,
+    /// SMSO configuration requests per week, and the most requests waiting for a free server (all SMSOs) at once.
+    pub smso_requests: Vec<u64>,
+    pub smso_waiting_peak: Vec<u64>,
     /// Manual cases per week, one series per case type (`ManualCase as usize`).
     pub manual: Vec<Vec<u64>>,
 }
@@ -31,6 +36,9 @@ impl Weekly {
             ended: z.clone(),
             migrations: z.clone(),
             active_migrations: z.clone(),
+            dcc_attempts: z.clone(),
+            smso_requests: z.clone(),
+            smso_waiting_peak: z.clone(),
             manual: vec![z; ManualCase::COUNT],
         }
     }
@@ -147,6 +155,21 @@ impl OptionMetrics {
             if by_migration {
                 Weekly::bump(&mut self.weekly.migrations, day);
             }
+        }
+    }
+
+    pub fn record_dcc_attempt(&mut self, day: i32) {
+        if self.weekly.inside(day) {
+            Weekly::bump(&mut self.weekly.dcc_attempts, day);
+        }
+    }
+
+    /// An SMSO request on `day`, with `waiting` requests queued for a server across all SMSOs afterwards.
+    pub fn record_smso_request(&mut self, day: i32, waiting: u64) {
+        if self.weekly.inside(day) {
+            let w = day as usize / 7;
+            self.weekly.smso_requests[w] += 1;
+            self.weekly.smso_waiting_peak[w] = self.weekly.smso_waiting_peak[w].max(waiting);
         }
     }
 

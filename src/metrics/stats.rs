@@ -3,11 +3,17 @@
 //! For option comparisons the observations are the per-replication paired differences (common random numbers),
 //! which gives the paired-t interval (Law §10.2.1).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// serde_json writes a NaN as `null`; read `null` back as NaN so a written summary loads again.
+pub fn nan_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MeanCi {
+    #[serde(deserialize_with = "nan_from_null")]
     pub mean: f64,
     /// [low, high]; `None` with a single replication (no variance estimate) or no finite observation.
     pub ci95: Option<[f64; 2]>,

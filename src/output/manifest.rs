@@ -2,9 +2,9 @@
 //! wall time), so any figure can be traced back and reproduced.
 
 use crate::scenario::Scenario;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub dormsim_version: String,
     pub scenario_name: String,

@@ -3,8 +3,9 @@
 //! dataframe tool or spreadsheet.
 
 use super::{Exporter, OutputError, RunArtifacts};
+use crate::calendar::WorkCalendar;
 use crate::cases::ManualCase;
-use crate::experiment::{ReplicationResult, weekly_fte};
+use crate::experiment::{ReplicationResult, calendar_for, weekly_fte};
 use crate::metrics::{Histogram, OptionMetrics};
 use crate::scenario::Scenario;
 use polars::prelude::*;
@@ -118,8 +119,13 @@ pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
         "dormant_stock_mean",
         "dormant_stock_p05",
         "dormant_stock_p95",
+        "dcc_attempts_mean",
+        "dcc_capacity",
+        "smso_requests_mean",
+        "smso_waiting_peak_mean",
     ];
     let mut cols: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+    let calendar = calendar_for(s);
     let (mut option, mut week, mut week_start) = (Vec::new(), Vec::<u32>::new(), Vec::<i32>::new());
     for (o, spec) in s.options.iter().enumerate() {
         let stocks: Vec<Vec<u64>> =
@@ -142,6 +148,10 @@ pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
                 stock.iter().sum::<f64>() / n,
                 quantile(&stock, 0.05),
                 quantile(&stock, 0.95),
+                mean(&|m| m.weekly.dcc_attempts[w] as f64),
+                week_capacity(s, &calendar, w),
+                mean(&|m| m.weekly.smso_requests[w] as f64),
+                mean(&|m| m.weekly.smso_waiting_peak[w] as f64),
             ];
             for (c, v) in cols.iter_mut().zip(values) {
                 c.push(v);
@@ -155,6 +165,14 @@ pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
     ];
     columns.extend(names.iter().zip(cols).map(|(n, c)| Column::new((*n).into(), c)));
     frame(columns)
+}
+
+/// DCC's migration capacity in week `w` (simulated scale): daily capacity × working days of the week inside the
+/// horizon; NaN when unlimited.
+fn week_capacity(s: &Scenario, calendar: &WorkCalendar, w: usize) -> f64 {
+    let from = 7 * w as i32;
+    let to = (from + 7).min(s.run.horizon_days);
+    s.dcc.daily_capacity.map_or(f64::NAN, |c| c * f64::from(calendar.count_wd(from, to)))
 }
 
 /// Quantile across replications (statrs, Hyndman & Fan type 8); NaN when there are none.

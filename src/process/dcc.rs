@@ -105,6 +105,7 @@ impl Sim<'_> {
                 continue;
             }
             used += 1;
+            self.metrics.record_dcc_attempt(day);
             self.attempt_dormant_migration(m.site, m.epoch, day);
         }
         used
@@ -170,6 +171,7 @@ impl Sim<'_> {
                 continue;
             }
             used += 1;
+            self.metrics.record_dcc_attempt(day);
             if !self.migration_fails(site) {
                 self.sites[site as usize].phase = Phase::Migrated;
                 self.metrics.record_active_migration(day);

@@ -89,7 +89,10 @@ impl<'a> Sim<'a> {
             self.sites[site as usize].firmware_requested_at = self.q.now();
         }
         let smso = self.installation(site).smso as usize;
-        if let Some(job) = self.smsos[smso].arrive(Job { site, epoch }) {
+        let started = self.smsos[smso].arrive(Job { site, epoch });
+        let waiting = self.smsos.iter().map(|q| q.waiting() as u64).sum();
+        self.metrics.record_smso_request(self.today(), waiting);
+        if let Some(job) = started {
             self.start_configuration(job);
         }
     }

@@ -1,0 +1,48 @@
+//! A finished run read back from its folder: `summary.json`, `manifest.json`, `scenario.toml` and the Parquet
+//! tables. Charts and the report are built from this alone.
+
+use super::{Manifest, OutputError};
+use crate::experiment::Summary;
+use polars::prelude::*;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+
+pub struct RunDir {
+    pub dir: PathBuf,
+    pub summary: Summary,
+    pub manifest: Manifest,
+    /// The scenario file as it was read (its comments carry the source of each assumption).
+    pub scenario_text: String,
+    pub distribution: DataFrame,
+    pub weekly: DataFrame,
+    pub manual_weekly: DataFrame,
+}
+
+fn read_error(path: &Path, message: impl ToString) -> OutputError {
+    OutputError::Read { path: path.to_path_buf(), message: message.to_string() }
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, OutputError> {
+    let text = fs::read_to_string(path).map_err(|e| OutputError::io(path, e))?;
+    serde_json::from_str(&text).map_err(|e| read_error(path, e))
+}
+
+fn read_parquet(path: &Path) -> Result<DataFrame, OutputError> {
+    let file = File::open(path).map_err(|e| OutputError::io(path, e))?;
+    ParquetReader::new(file).finish().map_err(|e| read_error(path, e))
+}
+
+impl RunDir {
+    pub fn load(dir: &Path) -> Result<RunDir, OutputError> {
+        let scenario_path = dir.join("scenario.toml");
+        Ok(RunDir {
+            dir: dir.to_path_buf(),
+            summary: read_json(&dir.join("summary.json"))?,
+            manifest: read_json(&dir.join("manifest.json"))?,
+            scenario_text: fs::read_to_string(&scenario_path).map_err(|e| OutputError::io(&scenario_path, e))?,
+            distribution: read_parquet(&dir.join("dormancy_distribution.parquet"))?,
+            weekly: read_parquet(&dir.join("weekly.parquet"))?,
+            manual_weekly: read_parquet(&dir.join("manual_weekly.parquet"))?,
+        })
+    }
+}
