@@ -1,6 +1,26 @@
 //! Charts (plotters), each written as SVG and PNG from a finished run's tables ([`RunDir`]).
+//!
+//! Every chart is a pure function of the run folder: its data is read from the tables and `summary.json` into a
+//! small struct implementing [`Plot`], which draws on any plotters backend, so the SVG (inlined in the report) and
+//! the PNG are drawn by the same code. Text uses the embedded DejaVu Sans font ([`style::register_fonts`]), so
+//! rendering needs no system fonts. Odd data (empty tables, one option, NaN) gives a chart with a note, never a
+//! panic.
+
+mod capacity;
+mod data;
+mod distribution;
+mod keyed;
+mod legend;
+mod manual;
+mod reduction;
+mod stock;
+mod style;
+mod time;
 
 use super::{OutputError, RunDir};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::fs;
 use std::path::Path;
 
 /// One chart written to disk: its file stem (in `charts/`), title, and SVG text for inlining in the report.
@@ -10,8 +30,63 @@ pub struct Chart {
     pub svg: String,
 }
 
+/// What drawing on a backend returns.
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// A chart's data, ready to draw on any backend.
+trait Plot {
+    /// File stem in `charts/`.
+    const STEM: &'static str;
+    fn title(&self) -> String;
+    /// Image size in pixels.
+    fn size(&self) -> (u32, u32) {
+        style::SIZE
+    }
+    /// Draw into `area` (below the title and subtitle).
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
+}
+
 /// Draw every chart of `run` into `dir/charts/` (PNG and SVG); return the charts and the files written (relative).
 pub fn render_all(run: &RunDir, dir: &Path) -> Result<(Vec<Chart>, Vec<String>), OutputError> {
-    let _ = (run, dir);
-    Ok((Vec::new(), Vec::new()))
+    style::register_fonts();
+    let folder = dir.join("charts");
+    fs::create_dir_all(&folder).map_err(|e| OutputError::io(&folder, e))?;
+    let subtitle = style::subtitle(&run.summary);
+    let mut files = Vec::new();
+    let charts = vec![
+        render(&distribution::Distribution::from_run(run)?, &subtitle, dir, &mut files)?,
+        render(&reduction::Reduction::from_run(run), &subtitle, dir, &mut files)?,
+        render(&stock::Stock::from_run(run)?, &subtitle, dir, &mut files)?,
+        render(&manual::Manual::from_run(run)?, &subtitle, dir, &mut files)?,
+        render(&capacity::Capacity::from_run(run)?, &subtitle, dir, &mut files)?,
+    ];
+    Ok((charts, files))
+}
+
+/// Draw `plot` as `charts/<stem>.svg` and `.png` under `dir`; record both files in `files`.
+fn render<P: Plot>(plot: &P, subtitle: &str, dir: &Path, files: &mut Vec<String>) -> Result<Chart, OutputError> {
+    let (svg_name, png_name) = (format!("charts/{}.svg", P::STEM), format!("charts/{}.png", P::STEM));
+    let (svg_path, png_path) = (dir.join(&svg_name), dir.join(&png_name));
+    let chart_error = |path: &Path, e: &dyn std::fmt::Display| OutputError::Chart {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, plot.size()).into_drawing_area();
+        draw_on(plot, subtitle, &root).map_err(|e| chart_error(&svg_path, &e))?;
+    }
+    fs::write(&svg_path, &svg).map_err(|e| OutputError::io(&svg_path, e))?;
+    let root = BitMapBackend::new(&png_path, plot.size()).into_drawing_area();
+    draw_on(plot, subtitle, &root).map_err(|e| chart_error(&png_path, &e))?;
+    files.extend([svg_name, png_name]);
+    Ok(Chart { stem: P::STEM.to_string(), title: plot.title(), svg })
+}
+
+/// White background, title, subtitle, then the plot; flush the backend.
+fn draw_on<P: Plot, DB: DrawingBackend>(plot: &P, subtitle: &str, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let body = style::header(root, &plot.title(), subtitle)?;
+    plot.draw(&body)?;
+    root.present()
 }

@@ -1,0 +1,169 @@
+//! `capacity`: two panels at represented (GB) scale, per week and option. Top: DCC migration attempts (dormant and
+//! active programme) against DCC's migration capacity (dashed; left out where unlimited). Bottom: SMSO
+//! configuration requests (solid) and the peak SMSO queue within the week (dashed).
+
+use super::data::{Table, finite_max, option_names, pick, rows_by_option};
+use super::keyed::Keyed;
+use super::legend::{self, Key};
+use super::{DrawResult, OutputError, Plot, RunDir, style, time};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// One option's weekly series at GB scale, on the weeks' start days.
+struct Series {
+    name: String,
+    colour: RGBColor,
+    weeks: Vec<f64>,
+    attempts: Vec<f64>,
+    requests: Vec<f64>,
+    queue: Vec<f64>,
+}
+
+pub struct Capacity {
+    series: Vec<Series>,
+    /// DCC capacity per week (the same for every option); NaN where unlimited.
+    capacity: Vec<(f64, f64)>,
+}
+
+type Coords = Cartesian2d<Keyed, Keyed>;
+
+/// Runs of consecutive finite points (a line is broken where the value is NaN).
+fn finite_runs(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+    points.split(|p| !(p.0.is_finite() && p.1.is_finite())).filter(|r| !r.is_empty()).map(<[_]>::to_vec).collect()
+}
+
+impl Capacity {
+    pub fn from_run(run: &RunDir) -> Result<Self, OutputError> {
+        let t = Table::new(run, &run.weekly, "weekly.parquet");
+        let scale = run.summary.scale_to_represented;
+        let scaled =
+            |name: &str| -> Result<Vec<f64>, OutputError> { Ok(t.f64s(name)?.iter().map(|v| v * scale).collect()) };
+        let week = t.days("week_start")?;
+        let (attempts, cap) = (scaled("dcc_attempts_mean")?, scaled("dcc_capacity")?);
+        let (requests, queue) = (scaled("smso_requests_mean")?, scaled("smso_waiting_peak_mean")?);
+        let names = option_names(run);
+        let mut series = Vec::new();
+        let mut capacity = Vec::new();
+        for (o, rows) in rows_by_option(&t.strs("option")?, &names).into_iter().enumerate() {
+            if rows.is_empty() {
+                continue;
+            }
+            if capacity.is_empty() {
+                capacity = rows.iter().map(|&i| (week[i], cap[i])).collect();
+            }
+            series.push(Series {
+                name: names[o].clone(),
+                colour: style::option_colour(o),
+                weeks: pick(&week, &rows),
+                attempts: pick(&attempts, &rows),
+                requests: pick(&requests, &rows),
+                queue: pick(&queue, &rows),
+            });
+        }
+        Ok(Capacity { series, capacity })
+    }
+
+    fn x_range(&self) -> (f64, f64) {
+        let xs = || self.series.iter().flat_map(|s| s.weeks.iter().copied()).filter(|x| x.is_finite());
+        (xs().fold(f64::INFINITY, f64::min), finite_max(xs()))
+    }
+
+    fn panel<'a, DB: DrawingBackend + 'a>(
+        &self,
+        area: &'a DrawingArea<DB, Shift>,
+        caption: &str,
+        y_max: f64,
+        (x_desc, y_desc): (&str, &str),
+    ) -> Result<ChartContext<'a, DB, Coords>, DrawingAreaErrorKind<DB::ErrorType>> {
+        let (lo, hi) = self.x_range();
+        let mut chart = ChartBuilder::on(area)
+            .caption(caption, style::caption())
+            .margin(8)
+            .margin_right(style::RIGHT_MARGIN)
+            .x_label_area_size(if x_desc.is_empty() { 28 } else { 50 })
+            .y_label_area_size(72)
+            .build_cartesian_2d(time::axis(lo, hi, 12), Keyed::auto(0.0..y_max))?;
+        chart
+            .configure_mesh()
+            .bold_line_style(style::GRID)
+            .light_line_style(style::GRID.mix(0.45))
+            .axis_style(style::AXIS)
+            .y_labels(6)
+            .x_label_formatter(&time::label)
+            .y_label_formatter(&|v| style::compact(*v))
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .axis_desc_style(style::axis_title())
+            .label_style(style::tick())
+            .draw()?;
+        Ok(chart)
+    }
+
+    fn dcc<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let values = self.series.iter().flat_map(|s| s.attempts.iter()).chain(self.capacity.iter().map(|c| &c.1));
+        let y_max = style::headroom(finite_max(values.copied()), 1.15);
+        let caption = "DCC migration attempts (dormant and active programme) against capacity";
+        let mut chart = self.panel(area, caption, y_max, ("", "Attempts per week (GB)"))?;
+        for run in finite_runs(&self.capacity) {
+            chart.draw_series(DashedLineSeries::new(run, 7, 4, style::INK.stroke_width(2)))?;
+        }
+        for s in &self.series {
+            let points: Vec<(f64, f64)> = s.weeks.iter().copied().zip(s.attempts.iter().copied()).collect();
+            for run in finite_runs(&points) {
+                chart.draw_series(LineSeries::new(run, s.colour.stroke_width(2)))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn smso<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let values = self.series.iter().flat_map(|s| s.requests.iter().chain(&s.queue));
+        let y_max = style::headroom(finite_max(values.copied()), 1.15);
+        let caption = "SMSO configuration requests per week and peak SMSO queue";
+        let mut chart = self.panel(area, caption, y_max, ("Week starting", "Installations (GB)"))?;
+        for s in &self.series {
+            let line = |v: &[f64]| finite_runs(&s.weeks.iter().copied().zip(v.iter().copied()).collect::<Vec<_>>());
+            for run in line(&s.requests) {
+                chart.draw_series(LineSeries::new(run, s.colour.stroke_width(2)))?;
+            }
+            for run in line(&s.queue) {
+                chart.draw_series(DashedLineSeries::new(run, 6, 4, s.colour.stroke_width(2)))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Options, then the line styles.
+    fn keys(&self) -> Vec<(Key, String)> {
+        let mut keys: Vec<(Key, String)> = self.series.iter().map(|s| (Key::Line(s.colour), s.name.clone())).collect();
+        if self.capacity.iter().any(|c| c.1.is_finite()) {
+            keys.push((Key::Dashed(style::INK), "DCC capacity (top)".to_string()));
+        }
+        keys.push((Key::Line(style::MUTED), "SMSO requests per week (bottom)".to_string()));
+        keys.push((Key::Dashed(style::MUTED), "peak SMSO queue in the week (bottom)".to_string()));
+        keys
+    }
+}
+
+impl Plot for Capacity {
+    const STEM: &'static str = "capacity";
+
+    fn title(&self) -> String {
+        "DCC migration capacity and SMSO load, per week".to_string()
+    }
+
+    fn size(&self) -> (u32, u32) {
+        (style::SIZE.0, 680)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        if self.series.is_empty() {
+            return style::empty(area, "The weekly table is empty: nothing to show.");
+        }
+        let area = legend::row(area, &self.keys())?;
+        let (_, h) = area.dim_in_pixel();
+        let (top, bottom) = area.split_vertically(h / 2);
+        self.dcc(&top)?;
+        self.smso(&bottom)
+    }
+}

@@ -1,0 +1,81 @@
+//! `summary.md`: the headline tables and the findings in Markdown, for pasting into documents.
+
+use super::findings::{self, Span};
+use super::fmt::md_esc;
+use super::grid::{self, Cell, Row, Table};
+use super::html::{TITLE, run_line};
+use crate::output::RunDir;
+use std::fmt::Write;
+
+/// A cell as "value (second line)"; an interval's "95% CI" prefix is dropped (the text above says so).
+fn cell(c: &Cell) -> String {
+    match c.sub.as_deref().map(|s| s.strip_prefix("95% CI ").unwrap_or(s)) {
+        Some(s) => format!("{} ({})", md_esc(&c.main), md_esc(s)),
+        None => md_esc(&c.main),
+    }
+}
+
+fn table(out: &mut String, t: &Table) {
+    let head: Vec<String> = t.head.iter().map(|h| md_esc(h)).collect();
+    let _ = writeln!(out, "| {} |", head.join(" | "));
+    let align: Vec<&str> = (0..t.head.len()).map(|i| if i == 0 { "---" } else { "---:" }).collect();
+    let _ = writeln!(out, "| {} |", align.join(" | "));
+    for row in &t.rows {
+        match row {
+            Row::Section(title) => {
+                let _ = writeln!(out, "| **{}** |{}", md_esc(title), " |".repeat(t.head.len() - 1));
+            }
+            Row::Cells(cells) => {
+                let cells: Vec<String> = cells.iter().map(cell).collect();
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
+        }
+    }
+    out.push('\n');
+}
+
+fn spans(out: &mut String, items: &[Span]) {
+    for span in items {
+        match span {
+            Span::Text(t) => out.push_str(&md_esc(t)),
+            Span::Strong(t) => {
+                let _ = write!(out, "**{}**", md_esc(t));
+            }
+        }
+    }
+}
+
+/// The whole file.
+pub fn summary(run: &RunDir) -> String {
+    let s = &run.summary;
+    let mut out = String::new();
+    let _ = writeln!(out, "# {TITLE}: {}\n", md_esc(&s.scenario));
+    let _ = writeln!(out, "{}\n", md_esc(&run_line(run)));
+    out.push_str("## Options\n\n");
+    for (i, (name, o)) in s.options.iter().enumerate() {
+        let role = if i == 0 { " (baseline for comparisons)" } else { "" };
+        let _ = writeln!(out, "- **{}**{role}: {}", md_esc(name), md_esc(&o.description));
+    }
+    let _ = writeln!(
+        out,
+        "\n## Headline per option\n\nMeans per replication; in brackets the 95% confidence interval (Student t over {}) \
+         or the count at GB scale. WD = working days ({} calendar).\n",
+        super::fmt::replications(s.replications),
+        md_esc(&s.calendar)
+    );
+    table(&mut out, &grid::headline(s));
+    if !s.comparisons.is_empty() {
+        out.push_str("## Paired comparisons (positive = the option is faster)\n\n");
+        table(&mut out, &grid::comparisons(s));
+    }
+    out.push_str("## Findings\n");
+    for g in findings::findings(s) {
+        let _ = writeln!(out, "\n### {}\n", md_esc(&g.heading));
+        for p in &g.items {
+            out.push_str("- ");
+            spans(&mut out, &p.0);
+            out.push('\n');
+        }
+    }
+    out
+}

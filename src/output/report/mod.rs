@@ -1,0 +1,42 @@
+//! `report.html` (self-contained: inline CSS and SVG, no scripts, no external requests) and `summary.md`, from a
+//! finished run's files ([`RunDir`]) only, so `dormsim report RUN_DIR` rebuilds them byte for byte. Nothing in
+//! them depends on the clock or the folder's path.
+//!
+//! - [`findings`]: the headline findings in words; [`grid`]: the result tables; both rendered by [`html`] and
+//!   [`markdown`];
+//! - [`assumptions`]: every key of the scenario file with its `#` source note;
+//! - [`methods`]: the static methods text (rules R1–R21); [`fmt`]: number formatting and escaping.
+
+mod assumptions;
+mod findings;
+mod fmt;
+mod grid;
+mod html;
+mod markdown;
+mod methods;
+
+use super::charts::{self, Chart};
+use super::{OutputError, RunDir};
+use std::fs;
+use std::path::Path;
+
+/// Build charts, `report.html` and `summary.md` for `run` into `dir`; return the files written (relative paths).
+pub fn build(run: &RunDir, dir: &Path) -> Result<Vec<String>, OutputError> {
+    let (charts, mut files) = charts::render_all(run, dir)?;
+    for (name, text) in [("report.html", html(run, &charts)), ("summary.md", markdown(run))] {
+        let path = dir.join(name);
+        fs::write(&path, text).map_err(|e| OutputError::io(&path, e))?;
+        files.push(name.to_string());
+    }
+    Ok(files)
+}
+
+/// The text of `report.html` for `run` with `charts` inlined in order (none is fine).
+pub fn html(run: &RunDir, charts: &[Chart]) -> String {
+    html::page(run, charts)
+}
+
+/// The text of `summary.md` for `run`.
+pub fn markdown(run: &RunDir) -> String {
+    markdown::summary(run)
+}

@@ -1,0 +1,224 @@
+//! Charts: every chart is written as SVG and PNG, its SVG carries the title, axis labels, one legend entry (or panel
+//! or row) per option and the headline values of `summary.json`, rendering is deterministic, and odd data (one
+//! replication, one option, empty tables, NaN) gives a chart with a note instead of a panic.
+
+mod common;
+use common::*;
+use dormsim::experiment::summarise;
+use dormsim::output::charts::{Chart, render_all};
+use dormsim::output::{Manifest, OutputError, RunArtifacts, RunDir, write_run};
+use std::path::{Path, PathBuf};
+
+const STEMS: [&str; 5] = ["dormancy_distribution", "dormancy_reduction", "dormant_stock", "manual_load", "capacity"];
+
+/// A small baseline run written to `dir/run` (the same way `dormsim run` writes it); returns the run folder.
+fn write_baseline(dir: &Path, overrides: &[&str]) -> PathBuf {
+    let s = baseline(overrides);
+    let reps = run(&s, 2);
+    let summary = summarise(&s, &reps);
+    let manifest = Manifest::new(&s, "test", &[], s.run.replications, 2, 1.0, 1);
+    let artifacts = RunArtifacts {
+        scenario: &s,
+        summary: &summary,
+        replications: &reps,
+        manifest: &manifest,
+        scenario_text: dormsim::scenario::EMBEDDED_BASELINE,
+    };
+    let out = dir.join("run");
+    write_run(&artifacts, &out).unwrap();
+    out
+}
+
+fn small_run(dir: &Path) -> RunDir {
+    RunDir::load(&write_baseline(dir, &["fleet.installations=5000", "run.replications=3"])).unwrap()
+}
+
+/// The text of every `<text>` element, trimmed, unescaped for `&gt;`, `&lt;` and `&amp;`.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| t.split_once('>').and_then(|(_, rest)| rest.split_once("</text>")).map(|(body, _)| body))
+        .map(|b| b.trim().replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&"))
+        .collect()
+}
+
+fn chart<'a>(charts: &'a [Chart], stem: &str) -> &'a Chart {
+    charts.iter().find(|c| c.stem == stem).unwrap_or_else(|| panic!("no chart {stem}"))
+}
+
+fn assert_texts(c: &Chart, expected: &[&str]) {
+    let t = texts(&c.svg);
+    for e in expected {
+        assert!(t.iter().any(|x| x == e), "{}: no text {e:?} in {t:?}", c.stem);
+    }
+}
+
+#[test]
+fn every_chart_is_written_as_svg_and_png() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = small_run(tmp.path());
+    let out = tmp.path().join("charts_out");
+    let (charts, files) = render_all(&run, &out).unwrap();
+    let expected: Vec<String> =
+        STEMS.iter().flat_map(|s| [format!("charts/{s}.svg"), format!("charts/{s}.png")]).collect();
+    assert_eq!(files, expected);
+    assert_eq!(charts.iter().map(|c| c.stem.as_str()).collect::<Vec<_>>(), STEMS);
+    for c in &charts {
+        let svg = std::fs::read_to_string(out.join(format!("charts/{}.svg", c.stem))).unwrap();
+        assert_eq!(svg, c.svg, "{}: the returned SVG is the written one", c.stem);
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{}", c.stem);
+        let png = std::fs::read(out.join(format!("charts/{}.png", c.stem))).unwrap();
+        assert_eq!(&png[1..4], b"PNG", "{}", c.stem);
+        assert!(png.len() > 20_000, "{}: PNG of {} bytes", c.stem, png.len());
+    }
+}
+
+#[test]
+fn svgs_carry_titles_axis_labels_and_one_entry_per_option() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = small_run(tmp.path());
+    let (charts, _) = render_all(&run, &tmp.path().join("out")).unwrap();
+    let options: Vec<&str> = run.summary.options.keys().map(String::as_str).collect();
+    assert_eq!(options, ["standard", "expedited", "prioritised"]);
+    let expected: [(&str, &str, Vec<&str>); 5] = [
+        (
+            "dormancy_distribution",
+            "Dormancy until migration, by option",
+            vec!["Share of episodes (%)", "Cumulative share (%)", "Dormancy, SSD to migration (working days)"],
+        ),
+        (
+            "dormancy_reduction",
+            "Reduction in mean dormancy against standard (paired, 95% CI)",
+            vec!["Reduction in mean dormancy vs standard (working days; > 0 = option faster)"],
+        ),
+        (
+            "dormant_stock",
+            "Dormant installations over time, by option",
+            vec!["Week ending", "Dormant installations (GB scale)"],
+        ),
+        (
+            "manual_load",
+            "Manual cases per week by type, and staff effort",
+            vec!["Cases per week (GB)", "Total FTE", "Week starting", "total FTE (right axis)"],
+        ),
+        (
+            "capacity",
+            "DCC migration capacity and SMSO load, per week",
+            vec!["Attempts per week (GB)", "Installations (GB)", "Week starting", "DCC capacity (top)"],
+        ),
+    ];
+    for (stem, title, labels) in expected {
+        let c = chart(&charts, stem);
+        assert_eq!(c.title, title);
+        assert_texts(c, &[title]);
+        assert_texts(c, &labels);
+    }
+    // One legend entry per option (the reduction chart: one row per compared option; manual load: one panel each).
+    for stem in ["dormancy_distribution", "dormant_stock", "capacity"] {
+        assert_texts(chart(&charts, stem), &options);
+    }
+    assert_texts(chart(&charts, "dormancy_reduction"), &options[1..]);
+    let manual = texts(&chart(&charts, "manual_load").svg);
+    for o in &options {
+        assert_eq!(manual.iter().filter(|t| t.starts_with(&format!("{o}: mean "))).count(), 1, "{o}: {manual:?}");
+    }
+}
+
+#[test]
+fn charts_show_the_values_of_summary_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = small_run(tmp.path());
+    let (charts, _) = render_all(&run, &tmp.path().join("out")).unwrap();
+    // Read summary.json as plain JSON, independently of the `Summary` type the charts use.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.dir.join("summary.json")).unwrap()).unwrap();
+    let f = |v: &serde_json::Value| v.as_f64().unwrap();
+    let reduction = texts(&chart(&charts, "dormancy_reduction").svg);
+    for c in json["comparisons"].as_array().unwrap() {
+        for (mean, ci) in [("mean_reduction_wd", "ci95"), ("mean_reduction_restored_wd", "ci95_restored")] {
+            let label = format!("{:.2} WD [{:.2}, {:.2}]", f(&c[mean]), f(&c[ci][0]), f(&c[ci][1]));
+            assert!(reduction.contains(&label), "{label} not in {reduction:?}");
+        }
+    }
+    let distribution = texts(&chart(&charts, "dormancy_distribution").svg);
+    let manual = texts(&chart(&charts, "manual_load").svg);
+    for (name, o) in json["options"].as_object().unwrap() {
+        let mean = format!("{name} mean {:.1} WD", f(&o["dormancy_wd"]["mean"]));
+        assert!(distribution.contains(&mean), "{mean} not in {distribution:?}");
+        let fte = format!("{name}: mean {:.1} FTE per week", f(&o["manual_fte"]["total"]["mean_weekly"]));
+        assert!(manual.iter().any(|t| t.starts_with(&fte)), "{fte} not in {manual:?}");
+    }
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = small_run(tmp.path());
+    let (a, _) = render_all(&run, &tmp.path().join("a")).unwrap();
+    let (b, _) = render_all(&run, &tmp.path().join("b")).unwrap();
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x.svg == y.svg, "{}: SVG differs between two renderings", x.stem);
+        let png = |d: &str| std::fs::read(tmp.path().join(d).join(format!("charts/{}.png", x.stem))).unwrap();
+        assert!(png("a") == png("b"), "{}: PNG differs between two renderings", x.stem);
+    }
+}
+
+#[test]
+fn one_replication_draws_points_without_intervals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = write_baseline(tmp.path(), &["fleet.installations=2000", "run.replications=1"]);
+    let run = RunDir::load(&dir).unwrap();
+    assert!(run.summary.comparisons.iter().all(|c| c.ci95.is_none()));
+    let (charts, _) = render_all(&run, &tmp.path().join("out")).unwrap();
+    let reduction = texts(&chart(&charts, "dormancy_reduction").svg);
+    for c in &run.summary.comparisons {
+        let label = format!("{:.2} WD (one replication: no CI)", c.mean_reduction_wd);
+        assert!(reduction.contains(&label), "{label} not in {reduction:?}");
+    }
+    // No band legend with a single replication.
+    assert!(!texts(&chart(&charts, "dormant_stock").svg).iter().any(|t| t.contains("5–95%")));
+}
+
+#[test]
+fn odd_data_gives_notes_not_panics() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut run = small_run(tmp.path());
+
+    // NaN reductions: the row says n/a.
+    run.summary.comparisons[0].mean_reduction_wd = f64::NAN;
+    run.summary.comparisons[0].mean_reduction_restored_wd = f64::NAN;
+    let (charts, _) = render_all(&run, &tmp.path().join("nan")).unwrap();
+    assert!(texts(&chart(&charts, "dormancy_reduction").svg).iter().any(|t| t.starts_with("n/a")));
+
+    // One option: nothing to compare.
+    run.summary.options.truncate(1);
+    run.summary.comparisons.clear();
+    let (charts, _) = render_all(&run, &tmp.path().join("one")).unwrap();
+    assert!(chart(&charts, "dormancy_reduction").svg.contains("Only one option"));
+    assert_texts(chart(&charts, "dormant_stock"), &["standard"]);
+
+    // Empty tables (the schema kept): every chart but the reduction one is a note.
+    run.distribution = run.distribution.head(Some(0));
+    run.weekly = run.weekly.head(Some(0));
+    run.manual_weekly = run.manual_weekly.head(Some(0));
+    let (charts, files) = render_all(&run, &tmp.path().join("empty")).unwrap();
+    assert_eq!(files.len(), 10);
+    for stem in ["dormancy_distribution", "dormant_stock", "manual_load", "capacity"] {
+        assert!(chart(&charts, stem).svg.contains("nothing to show"), "{stem}");
+    }
+}
+
+#[test]
+fn a_missing_column_is_a_chart_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut run = small_run(tmp.path());
+    run.weekly = run.weekly.drop("dormant_stock_p95").unwrap();
+    match render_all(&run, &tmp.path().join("out")) {
+        Err(OutputError::Chart { path, message }) => {
+            assert!(path.ends_with("weekly.parquet"), "{path:?}");
+            assert!(message.contains("dormant_stock_p95"), "{message}");
+        }
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => panic!("rendered without a column"),
+    }
+}

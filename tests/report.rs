@@ -1,0 +1,170 @@
+//! `report.html` and `summary.md`: built from a small baseline run, they carry the headline numbers of
+//! `summary.json`, make no external requests, document every scenario key with its source note, and are rebuilt
+//! byte for byte by `dormsim report`.
+
+mod common;
+use assert_cmd::Command;
+use common::*;
+use dormsim::experiment::{Summary, summarise};
+use dormsim::output::charts::Chart;
+use dormsim::output::{Manifest, RunArtifacts, RunDir, report, write_run};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Run a small baseline (5 000 installations, 3 replications) and write it with its report into a temporary folder.
+fn small_run() -> (tempfile::TempDir, PathBuf) {
+    let overrides = ["fleet.installations=5000", "run.replications=3"];
+    let s = baseline(&overrides);
+    let reps = run(&s, 2);
+    let summary = summarise(&s, &reps);
+    let set: Vec<String> = overrides.iter().map(|o| o.to_string()).collect();
+    let manifest = Manifest::new(&s, "<embedded baseline>", &set, 3, 2, 0.5, 1000);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let artifacts = RunArtifacts {
+        scenario: &s,
+        summary: &summary,
+        replications: &reps,
+        manifest: &manifest,
+        scenario_text: dormsim::scenario::EMBEDDED_BASELINE,
+    };
+    write_run(&artifacts, &out).unwrap();
+    (dir, out)
+}
+
+fn read_summary(dir: &Path) -> Summary {
+    serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()
+}
+
+/// Values of `attr="…"` (or `attr='…'`) attributes in `html`.
+fn attribute_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    for quote in ['"', '\''] {
+        let pattern = format!("{attr}={quote}");
+        let mut rest = html;
+        while let Some(i) = rest.find(&pattern) {
+            let value = &rest[i + pattern.len()..];
+            let end = value.find(quote).unwrap_or(value.len());
+            out.push(&value[..end]);
+            rest = &value[end..];
+        }
+    }
+    out
+}
+
+#[test]
+fn the_report_states_the_headline_numbers_documents_the_assumptions_and_is_self_contained() {
+    let (_tmp, out) = small_run();
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    let md = fs::read_to_string(out.join("summary.md")).unwrap();
+    let summary = read_summary(&out);
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..80]);
+
+    // The headline numbers of summary.json, formatted as the report formats working days (2 decimals): the mean
+    // reduction of the second option on both clocks, and each option's mean dormancy.
+    let c = &summary.comparisons[0];
+    for text in [&html, &md] {
+        for x in [c.mean_reduction_wd, c.mean_reduction_restored_wd, c.mean_site_reduction_wd] {
+            assert!(text.contains(&format!("{x:.2}")), "{x:.2} missing");
+        }
+        let [lo, hi] = c.ci95.unwrap();
+        assert!(text.contains(&format!("{lo:.2}–{hi:.2}")), "CI {lo:.2}–{hi:.2} missing");
+        assert!(text.contains(&format!("{:.1}%", c.share_sites_faster * 100.0)));
+        for o in summary.options.values() {
+            assert!(text.contains(&format!("{:.2}", o.dormancy_wd.mean)));
+            assert!(text.contains(&format!("{:.2}", o.restored_wd.mean)));
+        }
+    }
+    assert!(md.contains(&format!("**{:.2} working days**", c.mean_reduction_wd)), "{md}");
+
+    // Self-contained: no resource or link leaves the file (in-page anchors only), no scripts, no CSS imports.
+    for attr in ["src", "href", "xlink:href", "action"] {
+        for v in attribute_values(&html, attr) {
+            assert!(v.starts_with('#') || v.starts_with("data:"), "{attr}={v:?} is an external reference");
+        }
+    }
+    let lower = html.to_lowercase();
+    for bad in ["<script", "<link", "@import", "url(http", "<iframe", "<object", "<embed"] {
+        assert!(!lower.contains(bad), "{bad} in report.html");
+    }
+
+    // The assumptions table: one row per key with its value and the comment of its line (and the indented
+    // continuation lines below it), the ASSUMPTION / CALIBRATED marks shown as badges.
+    assert!(html.contains("dcc.<wbr>daily_capacity</code></td><td><code>34500</code>"), "daily_capacity row");
+    let row = &html[html.find("dcc.<wbr>daily_capacity</code>").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("≈33 k *successful* migrations per WD"), "{row}");
+    assert!(row.contains("÷ (1 − 5% failures) ≈ 34.5 k attempts"), "continuation line: {row}");
+    assert!(row.contains("<span class=\"badge calibrated\">CALIBRATED</span>"), "{row}");
+    assert!(html.contains("fleet.<wbr>cohorts.<wbr>MOC-MDS.<wbr>dmcs.<wbr>honeywell-elster-1"), "inline-table key");
+    assert!(html.contains("<span class=\"badge assumption\">ASSUMPTION</span>"));
+    // The overrides are listed separately, with the value in the file they replace.
+    let overrides = &html[html.find("<table class=\"overrides\">").unwrap()..];
+    let overrides = &overrides[..overrides.find("</table>").unwrap()];
+    assert!(
+        overrides.contains("<code>fleet.installations</code></td><td><code>5000</code></td><td><code>100000</code>")
+    );
+    assert!(overrides.contains("<code>run.replications</code></td><td><code>3</code></td><td><code>10</code>"));
+
+    // Methods and manifest.
+    for rule in ["R1", "R8", "R12", "R21"] {
+        assert!(html.contains(&format!("<th scope=\"row\">{rule}<span")), "{rule}");
+    }
+    assert!(html.contains(&summary.scenario_hash), "scenario hash in the manifest section");
+    assert!(html.contains("Warm-up: none"));
+}
+
+#[test]
+fn dormsim_report_rebuilds_the_same_report_and_summary() {
+    let (_tmp, out) = small_run();
+    let before: Vec<Vec<u8>> = ["report.html", "summary.md"].iter().map(|f| fs::read(out.join(f)).unwrap()).collect();
+    Command::cargo_bin("dormsim").unwrap().arg("report").arg(&out).assert().success();
+    for (f, old) in ["report.html", "summary.md"].iter().zip(&before) {
+        assert!(fs::read(out.join(f)).unwrap() == *old, "{f} differs after `dormsim report`");
+    }
+    // No staging folder left behind.
+    let leftovers: Vec<_> = fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn the_report_inlines_any_number_of_charts_and_says_so_when_there_are_none() {
+    let (_tmp, out) = small_run();
+    let run = RunDir::load(&out).unwrap();
+
+    let none = report::html(&run, &[]);
+    assert!(none.contains("No charts were produced for this run."));
+    assert!(!none.contains("<figure"));
+
+    // Two charts: one as an SVG file with an XML declaration and no viewBox, one with markup in its title.
+    let charts = [
+        Chart {
+            stem: "first".into(),
+            title: "Dormancy <by> option & more".into(),
+            svg: "<?xml version=\"1.0\"?>\n<svg width=\"800\" height=\"600\" xmlns=\"http://www.w3.org/2000/svg\">\
+                  <rect width=\"10\" height=\"10\"/></svg>\n"
+                .into(),
+        },
+        Chart {
+            stem: "second".into(),
+            title: "Second".into(),
+            svg:
+                "<svg width=\"400\" height=\"300\" viewBox=\"0 0 400 300\" xmlns=\"http://www.w3.org/2000/svg\"></svg>"
+                    .into(),
+        },
+    ];
+    let html = report::html(&run, &charts);
+    assert!(!html.contains("No charts were produced"));
+    assert_eq!(html.matches("<figure").count(), 2);
+    assert!(!html.contains("<?xml"), "the XML declaration is dropped when inlining");
+    assert!(html.contains("<svg viewBox=\"0 0 800 600\" width=\"800\""), "a viewBox is added so the chart scales");
+    assert_eq!(html.matches("viewBox=\"0 0 400 300\"").count(), 1, "an existing viewBox is kept as it is");
+    assert!(html.contains("<strong>Figure 1.</strong> Dormancy &lt;by&gt; option &amp; more"));
+    assert!(html.contains("<strong>Figure 2.</strong> Second"));
+    // The charts do not change the Markdown summary.
+    assert_eq!(report::markdown(&run), fs::read_to_string(out.join("summary.md")).unwrap());
+}
