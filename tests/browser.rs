@@ -6,8 +6,7 @@
 
 mod common;
 use common::*;
-use dormsim::experiment::summarise;
-use dormsim::output::{Manifest, RunArtifacts, write_run};
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -54,22 +53,9 @@ fn headless(browser: &Path, profile: &Path, args: &[&str], url: &str) -> Output 
 #[test]
 fn chromium_renders_the_report_with_its_headline_numbers() {
     let Some(browser) = chromium() else { return };
-    let overrides = ["fleet.installations=5000", "run.replications=3"];
-    let s = baseline(&overrides);
-    let reps = run(&s, 2);
-    let summary = summarise(&s, &reps);
-    let set: Vec<String> = overrides.iter().map(|o| o.to_string()).collect();
-    let manifest = Manifest::new(&s, "<embedded baseline>", &set, 3, 2, 0.5, 1000);
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("run");
-    let artifacts = RunArtifacts {
-        scenario: &s,
-        summary: &summary,
-        replications: &reps,
-        manifest: &manifest,
-        scenario_text: dormsim::scenario::EMBEDDED_BASELINE,
-    };
-    write_run(&artifacts, &out).unwrap();
+    let written = write_baseline_run(tmp.path(), &["fleet.installations=5000", "run.replications=3"]);
+    let (summary, out) = (written.summary, written.dir);
     let report = out.join("report.html").canonicalize().unwrap();
     let url = format!("file://{}", report.display());
     let profile = tmp.path().join("profile");

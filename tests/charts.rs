@@ -4,29 +4,15 @@
 
 mod common;
 use common::*;
-use dormsim::experiment::summarise;
 use dormsim::output::charts::{Chart, render_all};
-use dormsim::output::{Manifest, OutputError, RunArtifacts, RunDir, write_run};
+use dormsim::output::{OutputError, RunDir};
 use std::path::{Path, PathBuf};
 
 const STEMS: [&str; 5] = ["dormancy_distribution", "dormancy_reduction", "dormant_stock", "manual_load", "capacity"];
 
 /// A small baseline run written to `dir/run` (the same way `dormsim run` writes it); returns the run folder.
 fn write_baseline(dir: &Path, overrides: &[&str]) -> PathBuf {
-    let s = baseline(overrides);
-    let reps = run(&s, 2);
-    let summary = summarise(&s, &reps);
-    let manifest = Manifest::new(&s, "test", &[], s.run.replications, 2, 1.0, 1);
-    let artifacts = RunArtifacts {
-        scenario: &s,
-        summary: &summary,
-        replications: &reps,
-        manifest: &manifest,
-        scenario_text: dormsim::scenario::EMBEDDED_BASELINE,
-    };
-    let out = dir.join("run");
-    write_run(&artifacts, &out).unwrap();
-    out
+    write_baseline_run(dir, overrides).dir
 }
 
 fn small_run(dir: &Path) -> RunDir {

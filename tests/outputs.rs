@@ -2,8 +2,7 @@
 
 mod common;
 use common::*;
-use dormsim::experiment::summarise;
-use dormsim::output::{Manifest, RunArtifacts, write_run};
+
 use polars::prelude::*;
 use std::fs::File;
 
@@ -13,20 +12,9 @@ fn read_parquet(path: &std::path::Path) -> DataFrame {
 
 #[test]
 fn tables_round_trip_and_agree_with_the_summary() {
-    let s = baseline(&["fleet.installations=10000", "run.replications=3"]);
-    let reps = run(&s, 2);
-    let summary = summarise(&s, &reps);
-    let manifest = Manifest::new(&s, "test", &[], 3, 2, 1.0, 1);
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("run");
-    let artifacts = RunArtifacts {
-        scenario: &s,
-        summary: &summary,
-        replications: &reps,
-        manifest: &manifest,
-        scenario_text: dormsim::scenario::EMBEDDED_BASELINE,
-    };
-    let files = write_run(&artifacts, &out).unwrap();
+    let WrittenRun { dir: out, scenario: s, summary, files } =
+        write_baseline_run(dir.path(), &["fleet.installations=10000", "run.replications=3"]);
     assert!(files.len() >= 9, "{files:?}");
 
     // Distribution table: the episodes of each option and unit add up to the summary's pooled episode count, and

@@ -5,30 +5,16 @@
 mod common;
 use assert_cmd::Command;
 use common::*;
-use dormsim::experiment::{Summary, summarise};
+use dormsim::experiment::Summary;
 use dormsim::output::charts::Chart;
-use dormsim::output::{Manifest, RunArtifacts, RunDir, report, write_run};
+use dormsim::output::{RunDir, report};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Run a small baseline (5 000 installations, 3 replications) and write it with its report into a temporary folder.
 fn small_run() -> (tempfile::TempDir, PathBuf) {
-    let overrides = ["fleet.installations=5000", "run.replications=3"];
-    let s = baseline(&overrides);
-    let reps = run(&s, 2);
-    let summary = summarise(&s, &reps);
-    let set: Vec<String> = overrides.iter().map(|o| o.to_string()).collect();
-    let manifest = Manifest::new(&s, "<embedded baseline>", &set, 3, 2, 0.5, 1000);
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("run");
-    let artifacts = RunArtifacts {
-        scenario: &s,
-        summary: &summary,
-        replications: &reps,
-        manifest: &manifest,
-        scenario_text: dormsim::scenario::EMBEDDED_BASELINE,
-    };
-    write_run(&artifacts, &out).unwrap();
+    let out = write_baseline_run(dir.path(), &["fleet.installations=5000", "run.replications=3"]).dir;
     (dir, out)
 }
 

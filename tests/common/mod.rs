@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 use dormsim::experiment::{self, Execution, ReplicationResult, Summary};
+use dormsim::output::{Manifest, RunArtifacts, write_run};
 use dormsim::scenario::Scenario;
+use std::path::{Path, PathBuf};
 
 /// Verification world: one SMSO `s1` operated only by supplier `a`; supplier `b` operates nothing. Every
 /// installation starts with `a` (the only operator). No background switching (`annual_rate = 0`): dormancy comes
@@ -70,4 +72,32 @@ pub fn run(s: &Scenario, threads: usize) -> Vec<ReplicationResult> {
 
 pub fn run_summary(s: &Scenario, threads: usize) -> Summary {
     experiment::summarise(s, &run(s, threads))
+}
+
+/// A baseline run written to disk the way `dormsim run` writes it.
+pub struct WrittenRun {
+    pub dir: PathBuf,
+    pub scenario: Scenario,
+    pub summary: Summary,
+    pub files: Vec<PathBuf>,
+}
+
+/// Simulate the embedded baseline with `overrides` (on 2 threads) and write every output, charts and report
+/// included, to `parent/run`; the overrides are recorded in the manifest as `--set` would record them.
+pub fn write_baseline_run(parent: &Path, overrides: &[&str]) -> WrittenRun {
+    let scenario = baseline(overrides);
+    let reps = run(&scenario, 2);
+    let summary = experiment::summarise(&scenario, &reps);
+    let set: Vec<String> = overrides.iter().map(|o| o.to_string()).collect();
+    let manifest = Manifest::new(&scenario, "<embedded baseline>", &set, scenario.run.replications, 2, 0.5, 1000);
+    let dir = parent.join("run");
+    let artifacts = RunArtifacts {
+        scenario: &scenario,
+        summary: &summary,
+        replications: &reps,
+        manifest: &manifest,
+        scenario_text: dormsim::scenario::EMBEDDED_BASELINE,
+    };
+    let files = write_run(&artifacts, &dir).unwrap();
+    WrittenRun { dir, scenario, summary, files }
 }
