@@ -211,3 +211,26 @@ fn a_rule_spanning_several_keys_broken_by_an_override_is_blamed_on_the_override(
     let err = String::from_utf8(err).unwrap();
     assert!(err.contains("--set: key `fleet.cohorts`"), "{err}");
 }
+
+#[test]
+fn shards_merged_give_the_same_summary_as_one_unsplit_run() {
+    // Replications are independent and keyed by their number, so running 0,2,4 and 1,3 on two "machines" and
+    // merging must reproduce the unsplit run's summary.json byte for byte.
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    let base = ["run", "--sites", "4000", "--replications", "5", "--quiet", "--out"];
+    dormsim().args(base).arg(p("all")).assert().success();
+    for shard in ["0/2", "1/2"] {
+        let out = p(&format!("s{}", &shard[..1]));
+        dormsim().args(base).arg(&out).args(["--shard", shard]).assert().success();
+    }
+    dormsim().arg("merge").arg(p("s0")).arg(p("s1")).arg("--out").arg(p("merged")).assert().success();
+    assert_eq!(fs::read(p("all").join("summary.json")).unwrap(), fs::read(p("merged").join("summary.json")).unwrap());
+    // An incomplete set of shards is refused, naming the missing replications, and writes nothing.
+    let err =
+        dormsim().arg("merge").arg(p("s0")).arg("--out").arg(p("partial")).assert().code(2).get_output().stderr.clone();
+    assert!(String::from_utf8(err).unwrap().contains("missing [1, 3]"));
+    assert!(!p("partial").exists());
+    // A malformed shard specification is an input error.
+    dormsim().args(["run", "--shard", "2/2"]).assert().code(2);
+}

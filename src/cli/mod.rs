@@ -2,6 +2,7 @@
 //! typed inputs; nothing below this layer knows about flags.
 
 mod calendar;
+mod merge;
 mod run;
 mod scenario;
 
@@ -62,6 +63,18 @@ enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
     },
+    /// Combine the outputs of shards (`run --shard I/N`) into exactly what one unsplit run writes.
+    #[command(
+        after_help = "Example:\n  dormsim run --shard 0/2 --out out/s0 && dormsim run --shard 1/2 --out out/s1\n  dormsim merge out/s0 out/s1 --out out/all   # summary.json identical to an unsplit run"
+    )]
+    Merge {
+        /// Shard output folders.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output folder for the combined run.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Rebuild the charts, report.html and summary.md of a finished run from its written files (no simulation).
     #[command(after_help = "Example:\n  dormsim run --out output/b && dormsim report output/b")]
     Report {
@@ -103,9 +116,24 @@ pub struct RunArgs {
     /// Override a scenario key by its dotted path, e.g. run.calendar=none (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    /// Run only shard I of N (0-based): the replications r with r mod N = I. Combine shards with `dormsim merge`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    shard: Option<(u32, u32)>,
     /// Do not print the summary table.
     #[arg(long, short)]
     quiet: bool,
+}
+
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (i, n) = s.split_once('/').ok_or_else(|| format!("expected I/N, e.g. 0/4, got `{s}`"))?;
+    let (i, n): (u32, u32) = (
+        i.trim().parse().map_err(|e| format!("shard index: {e}"))?,
+        n.trim().parse().map_err(|e| format!("shard count: {e}"))?,
+    );
+    if n == 0 || i >= n {
+        return Err(format!("need 0 <= I < N, got {i}/{n}"));
+    }
+    Ok((i, n))
 }
 
 fn report(run_dir: &std::path::Path) -> Result<(), Failure> {
@@ -127,5 +155,6 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Validate { file, set } => scenario::validate(&file, &set),
         Command::Calendar(args) => calendar::calendar(args),
         Command::Report { run_dir } => report(&run_dir),
+        Command::Merge { shards, out } => merge::merge(&shards, &out),
     }
 }

@@ -44,16 +44,21 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         Some(n) => n,
     };
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
-    let replications = scenario.run.replications;
+    let numbers = match args.shard {
+        Some((i, n)) => experiment::shard_replications(scenario.run.replications, i, n),
+        None => (0..scenario.run.replications).collect(),
+    };
+    let replications = numbers.len() as u32;
     let bar = progress_bar(u64::from(replications) * scenario.options.len() as u64);
     let started = Instant::now();
     let results =
-        experiment::run(&scenario, 0..replications, Execution { threads }, &|| bar.inc(1)).map_err(Failure::runtime)?;
+        experiment::run(&scenario, &numbers, Execution { threads }, &|| bar.inc(1)).map_err(Failure::runtime)?;
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let summary = experiment::summarise(&scenario, &results);
     let events: u64 = results.iter().flat_map(|r| r.options.iter().map(|m| m.events)).sum();
-    let manifest = Manifest::new(&scenario, &source, &overrides, replications, threads, wall, events);
+    let mut manifest = Manifest::new(&scenario, &source, &overrides, replications, threads, wall, events);
+    manifest.shard = args.shard.map(|(i, n)| [i, n]);
     let artifacts = RunArtifacts {
         scenario: &scenario,
         summary: &summary,

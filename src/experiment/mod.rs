@@ -17,8 +17,8 @@ use crate::rng::Streams;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 
-/// Everything measured in one replication.
-#[derive(Debug, Clone)]
+/// Everything measured in one replication (serialisable: shards write these and `merge` reads them back).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ReplicationResult {
     pub replication: u32,
     /// One per option, in scenario order.
@@ -82,6 +82,12 @@ pub fn run_replication_with_progress(
     }
 }
 
+/// The replications of shard `index` of `count` (0-based): every replication r with r mod count = index, so the
+/// shards of a study partition `0..replications` whatever the number of machines.
+pub fn shard_replications(replications: u32, index: u32, count: u32) -> Vec<u32> {
+    (0..replications).filter(|r| r % count.max(1) == index).collect()
+}
+
 /// Per-installation paired comparison of dormant working days (option vs baseline).
 fn pair(base: &[u32], option: &[u32]) -> PairedCounts {
     let mut p = PairedCounts::default();
@@ -100,7 +106,7 @@ fn pair(base: &[u32], option: &[u32]) -> PairedCounts {
 /// each replication, i.e. `replications.len() × options` times (for progress reporting; it cannot influence results).
 pub fn run(
     s: &Scenario,
-    replications: std::ops::Range<u32>,
+    replications: &[u32],
     exec: Execution,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<ReplicationResult>, ExperimentError> {
@@ -110,6 +116,6 @@ pub fn run(
         .build()
         .map_err(|source| ExperimentError::ThreadPool { threads: exec.threads, source })?;
     Ok(pool.install(|| {
-        replications.into_par_iter().map(|r| run_replication_with_progress(s, &calendar, r, on_done)).collect()
+        replications.par_iter().map(|&r| run_replication_with_progress(s, &calendar, r, on_done)).collect()
     }))
 }

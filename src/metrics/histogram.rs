@@ -3,9 +3,9 @@
 //! Values are bounded by the horizon, so an exact count per value is small, mergeable across replications and
 //! shards, and gives exact empirical quantiles: no sample needs to be kept.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Histogram {
     counts: Vec<u64>,
     n: u64,

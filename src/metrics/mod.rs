@@ -8,10 +8,10 @@ pub use histogram::Histogram;
 pub use stats::{MeanCi, mean_ci95, nan_from_null};
 
 use crate::process::ManualCase;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Weekly counts from the run's start (week w covers days 7w..7w+6); days outside [0, horizon) are not counted.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Weekly {
     pub horizon_days: i32,
     pub new_dormant: Vec<u64>,
@@ -78,7 +78,7 @@ impl Weekly {
 }
 
 /// Everything measured for one option in one replication.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OptionMetrics {
     /// Installations dormant at some time during the run (backlog included).
     pub dormant_sites: u64,
@@ -191,7 +191,7 @@ impl OptionMetrics {
 }
 
 /// Paired per-installation comparison of an option against the baseline option in one replication.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct PairedCounts {
     /// Installations dormant at some time under either option.
     pub sites_dormant_in_either: u64,

@@ -15,6 +15,9 @@ pub struct Manifest {
     pub scenario_hash: String,
     pub seed: u64,
     pub replications: u32,
+    /// `[index, count]` when this run is one shard of a split study (`--shard I/N`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<[u32; 2]>,
     pub threads: usize,
     pub wall_time_seconds: f64,
     pub events_processed: u64,
@@ -42,6 +45,7 @@ impl Manifest {
             scenario_hash: s.hash(),
             seed: s.run.seed,
             replications,
+            shard: None,
             threads,
             wall_time_seconds,
             events_processed,

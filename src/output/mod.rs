@@ -59,6 +59,19 @@ pub trait Exporter {
 struct SummaryJson;
 struct ManifestJson;
 struct ScenarioToml;
+struct ReplicationsJson;
+
+/// File holding every replication's raw results: what `dormsim merge` combines across shards.
+pub const REPLICATIONS_FILE: &str = "replications.json";
+
+impl Exporter for ReplicationsJson {
+    fn export(&self, run: &RunArtifacts, dir: &Path) -> Result<Vec<String>, OutputError> {
+        let path = dir.join(REPLICATIONS_FILE);
+        let text = serde_json::to_string(run.replications).expect("serialisable");
+        fs::write(&path, text).map_err(|e| OutputError::io(&path, e))?;
+        Ok(vec![REPLICATIONS_FILE.into()])
+    }
+}
 
 impl Exporter for ScenarioToml {
     fn export(&self, run: &RunArtifacts, dir: &Path) -> Result<Vec<String>, OutputError> {
@@ -90,7 +103,13 @@ impl Exporter for ManifestJson {
 
 /// The exporters every run uses, in order.
 pub fn default_exporters() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(SummaryJson), Box::new(tables::Tables), Box::new(ScenarioToml), Box::new(ManifestJson)]
+    vec![
+        Box::new(SummaryJson),
+        Box::new(tables::Tables),
+        Box::new(ScenarioToml),
+        Box::new(ReplicationsJson),
+        Box::new(ManifestJson),
+    ]
 }
 
 /// Write all outputs to `out_dir` atomically (staging folder, then rename): the data files, then the charts and

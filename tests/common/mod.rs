@@ -67,7 +67,7 @@ pub fn baseline(overrides: &[&str]) -> Scenario {
 }
 
 pub fn run(s: &Scenario, threads: usize) -> Vec<ReplicationResult> {
-    experiment::run(s, 0..s.run.replications, Execution { threads }, &|| {}).expect("run")
+    experiment::run(s, &(0..s.run.replications).collect::<Vec<_>>(), Execution { threads }, &|| {}).expect("run")
 }
 
 pub fn run_summary(s: &Scenario, threads: usize) -> Summary {

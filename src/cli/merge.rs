@@ -1,0 +1,94 @@
+//! `dormsim merge`: combine shard outputs into one run. Each shard folder holds its scenario text, overrides and
+//! raw replication results; the scenario is loaded again from them (and its hash checked), the replications are
+//! put back in order, and everything is summarised and written exactly as an unsplit run would be.
+
+use super::Failure;
+use anyhow::{Context, anyhow, bail};
+use dormsim::experiment::{self, ReplicationResult};
+use dormsim::output::{self, Manifest, REPLICATIONS_FILE, RunArtifacts};
+use dormsim::scenario::Scenario;
+use std::path::{Path, PathBuf};
+
+struct Shard {
+    dir: PathBuf,
+    manifest: Manifest,
+    scenario_text: String,
+    replications: Vec<ReplicationResult>,
+}
+
+fn read_shard(dir: &Path) -> anyhow::Result<Shard> {
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name)).with_context(|| format!("{}: cannot read {name}", dir.display()))
+    };
+    Ok(Shard {
+        dir: dir.to_path_buf(),
+        manifest: serde_json::from_str(&read("manifest.json")?)
+            .with_context(|| format!("{}: manifest.json", dir.display()))?,
+        scenario_text: read("scenario.toml")?,
+        replications: serde_json::from_str(&read(REPLICATIONS_FILE)?)
+            .with_context(|| format!("{}: {REPLICATIONS_FILE}", dir.display()))?,
+    })
+}
+
+/// The scenario of the shards: all must have the same hash, and loading the first one's text with its overrides
+/// must reproduce it.
+fn common_scenario(shards: &[Shard]) -> anyhow::Result<Scenario> {
+    let first = &shards[0].manifest;
+    for s in &shards[1..] {
+        if s.manifest.scenario_hash != first.scenario_hash {
+            bail!(
+                "{}: scenario hash {} differs from {}'s {}",
+                s.dir.display(),
+                s.manifest.scenario_hash,
+                shards[0].dir.display(),
+                first.scenario_hash
+            );
+        }
+    }
+    let scenario = Scenario::load(&shards[0].scenario_text, &first.scenario_source, &first.overrides)
+        .map_err(|e| anyhow!("{}: {e}", shards[0].dir.display()))?;
+    if scenario.hash() != first.scenario_hash {
+        bail!("{}: scenario.toml with its overrides does not reproduce the manifest's hash", shards[0].dir.display());
+    }
+    Ok(scenario)
+}
+
+/// All replications in order; every replication of the scenario exactly once.
+fn combined(scenario: &Scenario, shards: Vec<Shard>) -> anyhow::Result<Vec<ReplicationResult>> {
+    let mut reps: Vec<ReplicationResult> = shards.into_iter().flat_map(|s| s.replications).collect();
+    reps.sort_by_key(|r| r.replication);
+    let numbers: Vec<u32> = reps.iter().map(|r| r.replication).collect();
+    let expected: Vec<u32> = (0..scenario.run.replications).collect();
+    if numbers != expected {
+        let missing: Vec<u32> = expected.iter().filter(|r| !numbers.contains(r)).copied().collect();
+        bail!(
+            "the shards do not hold replications 0..{} exactly once (missing {missing:?}, got {numbers:?})",
+            scenario.run.replications
+        );
+    }
+    Ok(reps)
+}
+
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
+    let shards = dirs.iter().map(|d| read_shard(d)).collect::<anyhow::Result<Vec<_>>>().map_err(Failure::input)?;
+    let scenario = common_scenario(&shards).map_err(Failure::input)?;
+    let first = shards[0].manifest.clone();
+    let text = shards[0].scenario_text.clone();
+    let wall: f64 = shards.iter().map(|s| s.manifest.wall_time_seconds).sum();
+    let events: u64 = shards.iter().map(|s| s.manifest.events_processed).sum();
+    let threads = shards.iter().map(|s| s.manifest.threads).max().unwrap_or(1);
+    let reps = combined(&scenario, shards).map_err(Failure::input)?;
+    let summary = experiment::summarise(&scenario, &reps);
+    let manifest =
+        Manifest::new(&scenario, &first.scenario_source, &first.overrides, reps.len() as u32, threads, wall, events);
+    let artifacts = RunArtifacts {
+        scenario: &scenario,
+        summary: &summary,
+        replications: &reps,
+        manifest: &manifest,
+        scenario_text: &text,
+    };
+    let files = output::write_run(&artifacts, out).map_err(Failure::runtime)?;
+    eprintln!("merged {} shards: wrote {} files to {}", dirs.len(), files.len(), out.display());
+    Ok(())
+}
