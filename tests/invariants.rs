@@ -91,3 +91,26 @@ fn a_different_seed_gives_different_results() {
     let b = run_summary(&baseline(&["fleet.installations=20000", "run.replications=3", "run.seed=99"]), 2);
     assert_ne!(a.options["standard"].dormancy_wd.mean, b.options["standard"].dormancy_wd.mean);
 }
+
+#[test]
+fn precision_mode_stops_at_the_first_batch_that_meets_the_half_width_target() {
+    // Sequential procedure: 3 replications, then batches of 5, until the 95% CI half-width of the first comparison's
+    // mean reduction is at most the target. The result must meet the target, and one batch fewer must not have.
+    use dormsim::experiment::{Execution, PRECISION_BATCH, headline_half_width, run_to_precision};
+    let s = baseline(&["fleet.installations=4000", "run.replications=3"]);
+    let target = 0.6;
+    let (reps, record) = run_to_precision(&s, target, 200, Execution { threads: 2 }, &|| {}).unwrap();
+    assert!(record.reached, "{record:?}");
+    assert_eq!(reps.len() as u32, record.replications);
+    assert!(record.achieved_half_width <= target);
+    assert_eq!(headline_half_width(&s, &reps).1, record.achieved_half_width);
+    if record.replications > 3 {
+        let fewer = (record.replications - PRECISION_BATCH).max(3) as usize;
+        assert!(headline_half_width(&s, &reps[..fewer]).1 > target);
+    }
+    // The same replications as a fixed-size run: precision mode only decides how many.
+    let fixed = run(&baseline(&["fleet.installations=4000", &format!("run.replications={}", record.replications)]), 1);
+    let a = serde_json::to_string(&dormsim::experiment::summarise(&s, &reps).comparisons).unwrap();
+    let b = serde_json::to_string(&dormsim::experiment::summarise(&s, &fixed).comparisons).unwrap();
+    assert_eq!(a, b);
+}

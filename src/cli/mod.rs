@@ -116,6 +116,13 @@ pub struct RunArgs {
     /// Override a scenario key by its dotted path, e.g. run.calendar=none (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    /// Add replications (in batches of 5 after run.replications) until the 95% CI half-width of the headline
+    /// metric (first comparison's mean reduction, WD) is at most this; see --max-replications.
+    #[arg(long, value_name = "HALF_WIDTH_WD", conflicts_with = "shard")]
+    precision: Option<f64>,
+    /// Upper limit on replications with --precision.
+    #[arg(long, value_name = "N", default_value_t = 500, requires = "precision")]
+    max_replications: u32,
     /// Run only shard I of N (0-based): the replications r with r mod N = I. Combine shards with `dormsim merge`.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     shard: Option<(u32, u32)>,

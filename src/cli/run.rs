@@ -48,17 +48,41 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         Some((i, n)) => experiment::shard_replications(scenario.run.replications, i, n),
         None => (0..scenario.run.replications).collect(),
     };
-    let replications = numbers.len() as u32;
-    let bar = progress_bar(u64::from(replications) * scenario.options.len() as u64);
+    let bar = progress_bar(numbers.len() as u64 * scenario.options.len() as u64);
     let started = Instant::now();
-    let results =
-        experiment::run(&scenario, &numbers, Execution { threads }, &|| bar.inc(1)).map_err(Failure::runtime)?;
+    let exec = Execution { threads };
+    let (results, precision) = match args.precision {
+        Some(target) if !(target.is_finite() && target > 0.0) => {
+            return Err(Failure::input(anyhow::anyhow!(
+                "--precision must be a positive number of working days, got {target}"
+            )));
+        }
+        Some(target) => {
+            bar.set_length(u64::from(args.max_replications) * scenario.options.len() as u64);
+            let (r, p) = experiment::run_to_precision(&scenario, target, args.max_replications, exec, &|| bar.inc(1))
+                .map_err(Failure::runtime)?;
+            (r, Some(p))
+        }
+        None => (experiment::run(&scenario, &numbers, exec, &|| bar.inc(1)).map_err(Failure::runtime)?, None),
+    };
+    let replications = results.len() as u32;
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let summary = experiment::summarise(&scenario, &results);
     let events: u64 = results.iter().flat_map(|r| r.options.iter().map(|m| m.events)).sum();
     let mut manifest = Manifest::new(&scenario, &source, &overrides, replications, threads, wall, events);
     manifest.shard = args.shard.map(|(i, n)| [i, n]);
+    if let Some(p) = &precision {
+        eprintln!(
+            "precision: {} half-width {:.3} WD {} target {:.3} after {} replications",
+            p.metric,
+            p.achieved_half_width,
+            if p.reached { "<=" } else { "> (max replications reached)" },
+            p.target_half_width,
+            p.replications
+        );
+    }
+    manifest.precision = precision;
     let artifacts = RunArtifacts {
         scenario: &scenario,
         summary: &summary,

@@ -4,8 +4,10 @@
 //! on them (common random numbers: differences between options are paired). Replications run on a rayon pool of
 //! the requested size and are collected in replication order, so results do not depend on the thread count.
 
+mod precision;
 mod summary;
 
+pub use precision::{BATCH as PRECISION_BATCH, PrecisionRecord, headline_half_width, run_to_precision};
 pub use summary::{Comparison, DistributionSummary, FteSummary, OptionSummary, Summary, summarise, weekly_fte};
 
 use crate::arrivals;

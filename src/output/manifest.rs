@@ -19,6 +19,9 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<[u32; 2]>,
     pub threads: usize,
+    /// Set when replications were added until a precision target was met (`--precision`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<crate::experiment::PrecisionRecord>,
     pub wall_time_seconds: f64,
     pub events_processed: u64,
     pub events_per_second: f64,
@@ -47,6 +50,7 @@ impl Manifest {
             replications,
             shard: None,
             threads,
+            precision: None,
             wall_time_seconds,
             events_processed,
             events_per_second: if wall_time_seconds > 0.0 { events_processed as f64 / wall_time_seconds } else { 0.0 },
