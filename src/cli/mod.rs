@@ -5,6 +5,7 @@ mod calendar;
 mod merge;
 mod run;
 mod scenario;
+mod sweep;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -86,6 +87,53 @@ enum Command {
         after_help = "Examples:\n  dormsim calendar --from 2020-01-01 --to 2020-12-31\n  dormsim calendar --region scotland --from 2022-01-01 --to 2022-12-31\n  dormsim calendar --from 2020-04-06 --to 2020-04-19 --count   # 8: Good Friday and Easter Monday"
     )]
     Calendar(calendar::CalendarArgs),
+    /// Run a scenario at every point of a parameter grid (`--vary KEY=SPEC`, repeatable) and tabulate and chart
+    /// the results per point, option and metric.
+    #[command(
+        after_help = "SPEC is a list (`8,10,12,15`, `england-wales,scotland`) or a numeric range `A..B [step S]` \
+(exact decimals, B included when the steps land on it; default step 1). Several --vary make the full grid.\n\n\
+Examples:\n  dormsim sweep --vary 'options.expedited.notice_wd=4..12 step 2' --sites 50000 --replications 5\n  \
+dormsim sweep scenarios/baseline.toml --vary 'dcc.failure_probability=0.1..0.5 step 0.1' --out output/fail\n  \
+dormsim sweep --vary smsos.s1.servers=100,200,500 --vary run.calendar=england-wales,scotland --metric dormancy_wd\n\n\
+Outputs (in --out, default output/<scenario name>-sweep/): sweep.{csv,parquet} (one row per point × option × \
+metric: point, the varied keys, option, metric, mean, ci95_low, ci95_high, replications) and sweep.{svg,png} \
+(--metric against the first varied key).\nMetrics: dormancy_wd, restored_wd, firmware_wait_wd, manual_fte_total, \
+still_dormant_at_end, and for non-baseline options reduction_wd, reduction_restored_wd."
+    )]
+    Sweep(SweepArgs),
+}
+
+#[derive(Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML); without it the embedded baseline is swept.
+    scenario: Option<PathBuf>,
+    /// A key and its values: KEY=LIST (8,10,12) or KEY=A..B step S (repeatable; several make a grid).
+    #[arg(long, value_name = "KEY=SPEC", required = true)]
+    vary: Vec<String>,
+    /// Output folder [default: output/<scenario name>-sweep/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replications per point (overrides run.replications).
+    #[arg(long, value_name = "N")]
+    replications: Option<u32>,
+    /// Master seed (overrides run.seed); the same at every point, so points share random numbers.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Installations to simulate (overrides fleet.installations).
+    #[arg(long, value_name = "N")]
+    sites: Option<u32>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Override a scenario key at every point (repeatable; a varied key wins over it).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Metric printed and charted [default: reduction_wd with comparisons, else dormancy_wd].
+    #[arg(long, value_name = "NAME")]
+    metric: Option<String>,
+    /// Largest grid allowed (points).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    max_points: usize,
 }
 
 #[derive(Subcommand)]
@@ -163,5 +211,6 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Calendar(args) => calendar::calendar(args),
         Command::Report { run_dir } => report(&run_dir),
         Command::Merge { shards, out } => merge::merge(&shards, &out),
+        Command::Sweep(args) => sweep::sweep(args),
     }
 }

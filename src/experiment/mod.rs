@@ -6,6 +6,7 @@
 
 mod precision;
 mod summary;
+pub mod sweep;
 
 pub use precision::{BATCH as PRECISION_BATCH, PrecisionRecord, headline_half_width, run_to_precision};
 pub use summary::{Comparison, DistributionSummary, FteSummary, OptionSummary, Summary, summarise, weekly_fte};

@@ -10,6 +10,7 @@ mod console;
 mod manifest;
 pub mod report;
 mod rundir;
+pub mod sweep;
 mod tables;
 
 pub use console::render_summary;
@@ -134,7 +135,7 @@ pub fn rebuild_report(run_dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
 
 /// Run `produce` on a fresh staging folder next to `out_dir`; on success move every file it reports (relative
 /// paths, sub-folders allowed) into `out_dir`; on failure remove the staging folder and leave `out_dir` alone.
-fn in_staging(
+pub(crate) fn in_staging(
     out_dir: &Path,
     produce: impl FnOnce(&Path) -> Result<Vec<String>, OutputError>,
 ) -> Result<Vec<PathBuf>, OutputError> {

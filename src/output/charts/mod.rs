@@ -14,7 +14,7 @@ mod legend;
 mod manual;
 mod reduction;
 mod stock;
-mod style;
+pub(crate) mod style;
 mod time;
 
 use super::{OutputError, RunDir};

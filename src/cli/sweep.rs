@@ -1,0 +1,130 @@
+//! `dormsim sweep`: expand the `--vary` grid, validate every point, run each point (all options, common random
+//! numbers across points through the seed), write `sweep.{csv,parquet,svg,png}` and print the chosen metric.
+
+use super::{Failure, SweepArgs};
+use anyhow::anyhow;
+use dormsim::experiment::sweep::{self as grid, Grid, SweepRow};
+use dormsim::experiment::{self, Execution};
+use dormsim::output::sweep::{SweepArtifacts, write_sweep};
+use dormsim::scenario::Scenario;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// `--set` first, then the point's values (the varied keys win), then the explicit flags (they win over both).
+fn overrides(args: &SweepArgs, point: &[String]) -> Vec<String> {
+    let mut o = args.set.clone();
+    o.extend(point.iter().cloned());
+    if let Some(n) = args.replications {
+        o.push(format!("run.replications={n}"));
+    }
+    if let Some(n) = args.seed {
+        o.push(format!("run.seed={n}"));
+    }
+    if let Some(n) = args.sites {
+        o.push(format!("fleet.installations={n}"));
+    }
+    o
+}
+
+fn progress_bar(len: u64) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} sweeping: {msg} {pos}/{len} replication × option runs [{bar:30}] {elapsed_precise} (eta {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+fn describe(grid: &Grid, i: usize) -> String {
+    format!("point {i} ({})", grid.overrides(i).join(", "))
+}
+
+pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
+    let varies =
+        args.vary.iter().map(|v| grid::parse_vary(v)).collect::<Result<Vec<_>, _>>().map_err(Failure::input)?;
+    let grid = Grid::new(&varies, args.max_points).map_err(Failure::input)?;
+    if let Some(m) = &args.metric
+        && !grid::is_metric(m)
+    {
+        return Err(Failure::input(anyhow!(
+            "unknown --metric `{m}`; one of {}, {}",
+            grid::OPTION_METRICS.join(", "),
+            grid::COMPARISON_METRICS.join(", ")
+        )));
+    }
+    let (base, source, text) = super::scenario::load(args.scenario.as_deref(), &overrides(&args, &[]))?;
+    // Validate every point before running any.
+    let mut scenarios = Vec::with_capacity(grid.points.len());
+    for i in 0..grid.points.len() {
+        let s = Scenario::load(&text, &source, &overrides(&args, &grid.overrides(i)))
+            .map_err(|e| Failure::input(anyhow!("{}: {e}", describe(&grid, i))))?;
+        scenarios.push(s);
+    }
+    let metric = args
+        .metric
+        .clone()
+        .unwrap_or_else(|| if base.options.len() > 1 { "reduction_wd".to_string() } else { "dormancy_wd".to_string() });
+    let threads = match args.threads {
+        Some(0) | None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        Some(n) => n,
+    };
+    let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", base.name)));
+    let total: u64 = scenarios.iter().map(|s| u64::from(s.run.replications) * s.options.len() as u64).sum();
+    let bar = progress_bar(total);
+    let started = Instant::now();
+    let mut rows: Vec<SweepRow> = Vec::new();
+    for (i, s) in scenarios.iter().enumerate() {
+        bar.set_message(format!("point {}/{}", i + 1, scenarios.len()));
+        let numbers: Vec<u32> = (0..s.run.replications).collect();
+        let results = experiment::run(s, &numbers, Execution { threads }, &|| bar.inc(1)).map_err(Failure::runtime)?;
+        let summary = experiment::summarise(s, &results);
+        rows.extend(grid::summary_rows(i, &summary));
+    }
+    bar.finish_and_clear();
+    let wall = started.elapsed().as_secs_f64();
+    let options: Vec<String> = base.options.iter().map(|o| o.name.clone()).collect();
+    let artifacts =
+        SweepArtifacts { scenario: &base.name, grid: &grid, rows: &rows, metric: &metric, options: &options };
+    let files = write_sweep(&artifacts, &out_dir).map_err(Failure::runtime)?;
+    print!("{}", table(&grid, &rows, &options, &metric));
+    eprintln!("wrote {} files to {} in {:.1} s ({} points)", files.len(), out_dir.display(), wall, grid.points.len());
+    Ok(())
+}
+
+/// The chosen metric per point (rows) and option (columns): mean [95% CI].
+fn table(grid: &Grid, rows: &[SweepRow], options: &[String], metric: &str) -> String {
+    let mut header: Vec<String> = vec!["point".into()];
+    header.extend(grid.keys.iter().cloned());
+    header.extend(options.iter().cloned());
+    let mut body: Vec<Vec<String>> = Vec::new();
+    for (i, values) in grid.points.iter().enumerate() {
+        let mut line = vec![i.to_string()];
+        line.extend(values.iter().cloned());
+        for o in options {
+            let cell = rows.iter().find(|r| r.point == i && &r.option == o && r.metric == metric).map_or_else(
+                || "-".to_string(),
+                |r| match r.ci95 {
+                    Some([lo, hi]) => format!("{:.2} [{:.2}, {:.2}]", r.mean, lo, hi),
+                    None => format!("{:.2}", r.mean),
+                },
+            );
+            line.push(cell);
+        }
+        body.push(line);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| body.iter().map(|l| l[c].chars().count()).chain([header[c].chars().count()]).max().unwrap_or(0))
+        .collect();
+    let mut out = format!("{metric} (mean [95% CI]) per point and option\n");
+    for line in std::iter::once(&header).chain(&body) {
+        let cells: Vec<String> = line.iter().zip(&widths).map(|(c, w)| format!("{c:>w$}")).collect();
+        let _ = writeln!(out, "{}", cells.join("  "));
+    }
+    out
+}

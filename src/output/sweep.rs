@@ -1,0 +1,256 @@
+//! Outputs of `dormsim sweep`: the tidy table `sweep.{csv,parquet}` (one row per point × option × metric) and the
+//! chart `sweep.{svg,png}` of one metric against the first varied key, written atomically (staging folder, then
+//! rename) like a run.
+
+use super::charts::style::{SIZE, bold, option_colour, register_fonts, text};
+use super::{OutputError, in_staging};
+use crate::experiment::sweep::{Grid, SweepRow};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use polars::prelude::*;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+
+/// A finished sweep: the grid, its rows, and the scenario it varied.
+pub struct SweepArtifacts<'a> {
+    pub scenario: &'a str,
+    pub grid: &'a Grid,
+    pub rows: &'a [SweepRow],
+    /// Metric drawn in the chart.
+    pub metric: &'a str,
+    /// Options in scenario order (their colours).
+    pub options: &'a [String],
+}
+
+/// The sweep table: `point`, one text column per varied key, `option`, `metric`, `mean`, `ci95_low`,
+/// `ci95_high`, `replications`.
+pub fn sweep_frame(grid: &Grid, rows: &[SweepRow]) -> DataFrame {
+    let mut columns = vec![Column::new("point".into(), rows.iter().map(|r| r.point as u32).collect::<Vec<_>>())];
+    for (k, key) in grid.keys.iter().enumerate() {
+        let values: Vec<&str> = rows.iter().map(|r| grid.points[r.point][k].as_str()).collect();
+        columns.push(Column::new(key.as_str().into(), values));
+    }
+    columns.extend([
+        Column::new("option".into(), rows.iter().map(|r| r.option.as_str()).collect::<Vec<_>>()),
+        Column::new("metric".into(), rows.iter().map(|r| r.metric).collect::<Vec<_>>()),
+        Column::new("mean".into(), rows.iter().map(|r| r.mean).collect::<Vec<_>>()),
+        Column::new("ci95_low".into(), rows.iter().map(|r| r.ci95.map(|c| c[0])).collect::<Vec<_>>()),
+        Column::new("ci95_high".into(), rows.iter().map(|r| r.ci95.map(|c| c[1])).collect::<Vec<_>>()),
+        Column::new("replications".into(), rows.iter().map(|r| r.replications).collect::<Vec<_>>()),
+    ]);
+    DataFrame::new_infer_height(columns).expect("columns of equal length")
+}
+
+fn table_error(path: &Path, e: PolarsError) -> OutputError {
+    OutputError::Table { path: path.to_path_buf(), message: e.to_string() }
+}
+
+/// Write `sweep.csv`, `sweep.parquet`, `sweep.svg` and `sweep.png` into `out_dir` atomically; return the files.
+pub fn write_sweep(sweep: &SweepArtifacts, out_dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+    in_staging(out_dir, |dir| {
+        let mut df = sweep_frame(sweep.grid, sweep.rows);
+        let csv = dir.join("sweep.csv");
+        let mut f = File::create(&csv).map_err(|e| OutputError::io(&csv, e))?;
+        CsvWriter::new(&mut f).include_header(true).finish(&mut df).map_err(|e| table_error(&csv, e))?;
+        let parquet = dir.join("sweep.parquet");
+        let f = File::create(&parquet).map_err(|e| OutputError::io(&parquet, e))?;
+        ParquetWriter::new(f).finish(&mut df).map_err(|e| table_error(&parquet, e))?;
+        let chart = SweepChart::new(sweep);
+        let svg_path = dir.join("sweep.svg");
+        let chart_error = |path: &Path, e: &dyn std::fmt::Display| OutputError::Chart {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
+        register_fonts();
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+            chart.draw_on(&root).map_err(|e| chart_error(&svg_path, &e))?;
+        }
+        fs::write(&svg_path, &svg).map_err(|e| OutputError::io(&svg_path, e))?;
+        let png_path = dir.join("sweep.png");
+        {
+            let root = BitMapBackend::new(&png_path, SIZE).into_drawing_area();
+            chart.draw_on(&root).map_err(|e| chart_error(&png_path, &e))?;
+        }
+        Ok(vec!["sweep.csv".into(), "sweep.parquet".into(), "sweep.svg".into(), "sweep.png".into()])
+    })
+}
+
+// --- chart -------------------------------------------------------------------------------------------------------
+// The look follows `charts::style` (same size, font, option colours, grid and axis colours); that module is private
+// to `charts`, so the few constants are repeated here and the same embedded fonts are registered under the same
+// family name (registration is idempotent).
+
+const INK: RGBColor = RGBColor(40, 40, 40);
+const MUTED: RGBColor = RGBColor(100, 100, 100);
+const GRID: RGBColor = RGBColor(232, 232, 232);
+const AXIS: RGBColor = RGBColor(150, 150, 150);
+/// A point of a line: x, mean, and the 95% CI (low, high) when known.
+type LinePoint = (f64, f64, Option<(f64, f64)>);
+
+/// One line per option.
+struct Line {
+    label: String,
+    colour: RGBColor,
+    points: Vec<LinePoint>,
+}
+
+struct SweepChart {
+    title: String,
+    subtitle: String,
+    x_desc: String,
+    y_desc: String,
+    /// Labels of the x ticks when the first key is not numeric (the values at point positions).
+    categories: Option<Vec<String>>,
+    lines: Vec<Line>,
+}
+
+impl SweepChart {
+    fn new(s: &SweepArtifacts) -> Self {
+        let grid = s.grid;
+        let first = &grid.keys[0];
+        // Points where every other key takes its first value (the first key's values in order).
+        let firsts: Vec<&String> = grid.points.first().map(|p| p.iter().collect()).unwrap_or_default();
+        let shown: Vec<usize> = (0..grid.points.len())
+            .filter(|&i| grid.points[i].iter().enumerate().skip(1).all(|(k, v)| v == firsts[k]))
+            .collect();
+        let numeric: Option<Vec<f64>> =
+            shown.iter().map(|&i| grid.points[i][0].parse::<f64>().ok().filter(|v| v.is_finite())).collect();
+        let (xs, categories) = match numeric {
+            Some(xs) => (xs, None),
+            None => (
+                (0..shown.len()).map(|i| i as f64).collect(),
+                Some(shown.iter().map(|&i| grid.points[i][0].clone()).collect()),
+            ),
+        };
+        let mut lines = Vec::new();
+        for (o, name) in s.options.iter().enumerate() {
+            let points: Vec<_> = shown
+                .iter()
+                .zip(&xs)
+                .filter_map(|(&p, &x)| {
+                    s.rows.iter().find(|r| r.point == p && &r.option == name && r.metric == s.metric).map(|r| {
+                        (x, r.mean, r.ci95.map(|c| (c[0], c[1])).filter(|c| c.0.is_finite() && c.1.is_finite()))
+                    })
+                })
+                .filter(|p| p.1.is_finite())
+                .collect();
+            if !points.is_empty() {
+                lines.push(Line { label: name.clone(), colour: option_colour(o), points });
+            }
+        }
+        let mut title = format!("{} against {first}, by option", s.metric);
+        if grid.keys.len() > 1 {
+            let others: Vec<String> = grid.keys.iter().zip(&firsts).skip(1).map(|(k, v)| format!("{k}={v}")).collect();
+            title.push_str(&format!(" (at {})", others.join(", ")));
+        }
+        let replications = s.rows.first().map_or(0, |r| r.replications);
+        SweepChart {
+            title,
+            subtitle: format!(
+                "{} · sweep of {} point{} · {} replication{} per point · shaded: 95% CI",
+                s.scenario,
+                grid.points.len(),
+                if grid.points.len() == 1 { "" } else { "s" },
+                replications,
+                if replications == 1 { "" } else { "s" },
+            ),
+            x_desc: first.clone(),
+            y_desc: s.metric.to_string(),
+            categories,
+            lines,
+        }
+    }
+
+    fn draw_on<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        root.fill(&WHITE)?;
+        root.draw(&Text::new(self.title.clone(), (16, 12), bold(22.0, INK)))?;
+        root.draw(&Text::new(self.subtitle.clone(), (16, 42), text(14.0, MUTED)))?;
+        let area = root.split_vertically(66).1;
+        if self.lines.is_empty() {
+            let (w, h) = area.dim_in_pixel();
+            area.draw(&Text::new(
+                "No finite values to show.".to_string(),
+                (w as i32 / 2 - 90, h as i32 / 2),
+                text(16.0, MUTED),
+            ))?;
+            return root.present();
+        }
+        // Legend row.
+        let (mut x, y) = (16, 14);
+        for l in &self.lines {
+            area.draw(&PathElement::new([(x, y), (x + 24, y)], l.colour.stroke_width(3)))?;
+            let (w, h) = area.estimate_text_size(&l.label, &text(14.0, INK))?;
+            area.draw(&Text::new(l.label.clone(), (x + 30, y - h as i32 / 2), text(14.0, INK)))?;
+            x += 30 + w as i32 + 26;
+        }
+        let area = area.split_vertically(32).1;
+        let all = || self.lines.iter().flat_map(|l| l.points.iter());
+        let (mut x_lo, mut x_hi) = all().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));
+        if x_hi <= x_lo {
+            (x_lo, x_hi) = (x_lo - 1.0, x_hi + 1.0);
+        }
+        let pad = (x_hi - x_lo) * 0.03;
+        let ys = || all().flat_map(|p| [Some(p.1), p.2.map(|c| c.0), p.2.map(|c| c.1)]).flatten();
+        let (mut y_lo, mut y_hi) = ys().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        y_lo = y_lo.min(0.0);
+        if y_hi <= y_lo {
+            y_hi = y_lo + 1.0;
+        }
+        y_hi += (y_hi - y_lo) * 0.1;
+        let mut chart = ChartBuilder::on(&area)
+            .margin(10)
+            .margin_right(44)
+            .x_label_area_size(50)
+            .y_label_area_size(72)
+            .build_cartesian_2d(x_lo - pad..x_hi + pad, y_lo..y_hi)?;
+        let categories = self.categories.clone();
+        let x_label = move |v: &f64| match &categories {
+            Some(c) => {
+                let i = v.round();
+                if (v - i).abs() < 1e-6 && i >= 0.0 {
+                    c.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            }
+            None => format!("{}", (v * 1e6).round() / 1e6),
+        };
+        let mut mesh = chart.configure_mesh();
+        mesh.bold_line_style(GRID)
+            .light_line_style(GRID.mix(0.45))
+            .axis_style(AXIS)
+            .y_labels(8)
+            .x_label_formatter(&x_label)
+            .x_desc(self.x_desc.as_str())
+            .y_desc(self.y_desc.as_str())
+            .axis_desc_style(text(14.0, INK))
+            .label_style(text(12.0, MUTED));
+        if let Some(c) = &self.categories {
+            mesh.x_labels(c.len().max(2) * 2 - 1);
+        }
+        mesh.draw()?;
+        for l in &self.lines {
+            let known: Vec<_> = l.points.iter().filter_map(|p| p.2.map(|c| (p.0, c))).collect();
+            if known.len() > 1 {
+                let band: Vec<(f64, f64)> =
+                    known.iter().map(|(x, c)| (*x, c.1)).chain(known.iter().rev().map(|(x, c)| (*x, c.0))).collect();
+                chart.draw_series(std::iter::once(Polygon::new(band, l.colour.mix(0.14).filled())))?;
+            } else if let Some((x, c)) = known.first() {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    [(*x, c.0), (*x, c.1)],
+                    l.colour.mix(0.5).stroke_width(6),
+                )))?;
+            }
+        }
+        for l in &self.lines {
+            chart.draw_series(LineSeries::new(l.points.iter().map(|p| (p.0, p.1)), l.colour.stroke_width(2)))?;
+            chart.draw_series(l.points.iter().map(|p| Circle::new((p.0, p.1), 3, l.colour.filled())))?;
+        }
+        root.present()
+    }
+}

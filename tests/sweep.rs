@@ -1,0 +1,157 @@
+//! `dormsim sweep`: range expansion, known monotone effects in the deterministic verification world, the grid size
+//! limit and validation of every point before running.
+
+mod common;
+
+use assert_cmd::Command;
+use common::verification_toml;
+use std::path::{Path, PathBuf};
+
+/// The verification scenario (calendar none, SSD on the transfer date, no failures) written to `dir`.
+fn scenario_file(dir: &Path, sites: u32) -> PathBuf {
+    let path = dir.join("verification.toml");
+    std::fs::write(&path, verification_toml("none", "2021-03-01", "2021-03-10", sites)).unwrap();
+    path
+}
+
+fn sweep(args: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("dormsim").unwrap().arg("sweep").args(args).assert()
+}
+
+/// `sweep.csv` as (header, rows of fields); values contain no commas in these tests.
+fn read_csv(dir: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(dir.join("sweep.csv")).unwrap();
+    let mut lines = text.lines().map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>());
+    (lines.next().unwrap(), lines.collect())
+}
+
+/// Mean of `metric` for `option` per point, in point order.
+fn means(dir: &Path, option: &str, metric: &str) -> Vec<f64> {
+    let (h, rows) = read_csv(dir);
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    rows.iter()
+        .filter(|r| r[col("option")] == option && r[col("metric")] == metric)
+        .map(|r| r[col("mean")].parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn decimal_range_gives_exact_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario_file(tmp.path(), 200);
+    let out = tmp.path().join("out");
+    sweep(&[
+        file.to_str().unwrap(),
+        "--vary",
+        "fleet.prepayment_share=0.1..0.5 step 0.1",
+        "--out",
+        out.to_str().unwrap(),
+        "--threads",
+        "2",
+    ])
+    .success();
+    let (h, rows) = read_csv(&out);
+    let (pc, kc) = (0, h.iter().position(|c| c == "fleet.prepayment_share").unwrap());
+    let mut points: Vec<(String, String)> = rows.iter().map(|r| (r[pc].clone(), r[kc].clone())).collect();
+    points.dedup();
+    let expected: Vec<(String, String)> =
+        ["0.1", "0.2", "0.3", "0.4", "0.5"].iter().enumerate().map(|(i, v)| (i.to_string(), v.to_string())).collect();
+    assert_eq!(points, expected);
+    for f in ["sweep.csv", "sweep.parquet", "sweep.svg", "sweep.png"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    assert_eq!(
+        h,
+        ["point", "fleet.prepayment_share", "option", "metric", "mean", "ci95_low", "ci95_high", "replications"]
+    );
+}
+
+#[test]
+fn expedited_dormancy_equals_its_notice_in_the_deterministic_world() {
+    // Verification world, calendar none: every installation goes dormant on the transfer date (its SSD, a working
+    // day) and expedited migrates exactly notice_wd working days later, provided the firmware is ready before the
+    // check (cos_check_wd = 2 before the end). A 1 WD firmware lead time is ready before any of these checks, so
+    // expedited dormancy is exactly 4, 6 and 8 WD — as 8 WD is in tests/deterministic.rs. The authorisation step
+    // (default 5 WD before migration) must fit inside a 4 WD notice, so it is set to 3 WD at every point.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario_file(tmp.path(), 300);
+    let out = tmp.path().join("out");
+    sweep(&[
+        file.to_str().unwrap(),
+        "--vary",
+        "options.expedited.notice_wd=4,6,8",
+        "--set",
+        "smsos.s1.lead_time_wd=1",
+        "--set",
+        "options.expedited.authorisation_wd=3",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .success();
+    assert_eq!(means(&out, "expedited", "dormancy_wd"), [4.0, 6.0, 8.0]);
+    // The standard option does not depend on the expedited notice: 15 WD at every point.
+    assert_eq!(means(&out, "standard", "dormancy_wd"), [15.0, 15.0, 15.0]);
+    assert_eq!(means(&out, "expedited", "reduction_wd"), [11.0, 9.0, 7.0]);
+}
+
+#[test]
+fn more_smso_capacity_never_lengthens_the_firmware_wait() {
+    // 1000 requests at once, fixed 5 WD lead time: with c servers the wave is configured in ceil(1000 / c) rounds
+    // of 5 WD, so the mean wait is 5 × (rounds + 1) / 2: 27.5 WD with 100 servers (as in tests/deterministic.rs),
+    // 15 with 200, 7.5 with 500, 5 with 1000.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario_file(tmp.path(), 1000);
+    let out = tmp.path().join("out");
+    sweep(&[file.to_str().unwrap(), "--vary", "smsos.s1.servers=100,200,500,1000", "--out", out.to_str().unwrap()])
+        .success();
+    for option in ["standard", "expedited"] {
+        let w = means(&out, option, "firmware_wait_wd");
+        assert_eq!(w, [27.5, 15.0, 7.5, 5.0], "{option}");
+        assert!(w.windows(2).all(|p| p[1] <= p[0]), "{option}: {w:?}");
+    }
+}
+
+#[test]
+fn a_grid_larger_than_max_points_is_refused_before_running() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario_file(tmp.path(), 100);
+    let out = tmp.path().join("out");
+    let assert = sweep(&[
+        file.to_str().unwrap(),
+        "--vary",
+        "options.expedited.notice_wd=1..40",
+        "--vary",
+        "options.standard.notice_wd=1..40",
+        "--max-points",
+        "1000",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("1600"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_bad_value_at_one_point_is_refused_before_running() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario_file(tmp.path(), 100);
+    let out = tmp.path().join("out");
+    let assert =
+        sweep(&[file.to_str().unwrap(), "--vary", "dcc.failure_probability=0.1,1.5", "--out", out.to_str().unwrap()])
+            .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("dcc.failure_probability"), "{stderr}");
+    assert!(stderr.contains("point 1"), "{stderr}");
+    assert!(!out.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+}
+
+#[test]
+fn a_bad_spec_is_an_input_error() {
+    let assert = sweep(&["--vary", "dcc.failure_probability=0.1..x step 0.1"]).code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("dcc.failure_probability"), "{stderr}");
+}
