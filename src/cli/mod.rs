@@ -113,27 +113,72 @@ pub struct SweepArgs {
     /// Output folder [default: output/<scenario name>-sweep/].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Replications per point (overrides run.replications).
-    #[arg(long, value_name = "N")]
-    replications: Option<u32>,
-    /// Master seed (overrides run.seed); the same at every point, so points share random numbers.
-    #[arg(long, value_name = "N")]
-    seed: Option<u64>,
-    /// Installations to simulate (overrides fleet.installations).
-    #[arg(long, value_name = "N")]
-    sites: Option<u32>,
-    /// Worker threads [default: one per core]. Results do not depend on it.
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
-    /// Override a scenario key at every point (repeatable; a varied key wins over it).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    set: Vec<String>,
+    #[command(flatten)]
+    sim: SimulationArgs,
     /// Metric printed and charted [default: reduction_wd with comparisons, else dormancy_wd].
     #[arg(long, value_name = "NAME")]
     metric: Option<String>,
     /// Largest grid allowed (points).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     max_points: usize,
+}
+
+/// Flags shared by the commands that simulate (`run`, `sweep`).
+#[derive(Args)]
+pub struct SimulationArgs {
+    /// Replications (per point for sweep; overrides run.replications).
+    #[arg(long, value_name = "N")]
+    replications: Option<u32>,
+    /// Master seed (overrides run.seed); the same seed gives the same random numbers to every option and point.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Installations to simulate (overrides fleet.installations; capacities stay scaled to fleet.represents).
+    #[arg(long, value_name = "N")]
+    sites: Option<u32>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Override a scenario key by its dotted path, e.g. run.calendar=none (repeatable; a swept key wins over it).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+}
+
+impl SimulationArgs {
+    /// `--set` first, then `extra` (a sweep point's values), then the explicit flags, so later ones win.
+    pub fn overrides(&self, extra: &[String]) -> Vec<String> {
+        let mut o = self.set.clone();
+        o.extend(extra.iter().cloned());
+        if let Some(n) = self.replications {
+            o.push(format!("run.replications={n}"));
+        }
+        if let Some(n) = self.seed {
+            o.push(format!("run.seed={n}"));
+        }
+        if let Some(n) = self.sites {
+            o.push(format!("fleet.installations={n}"));
+        }
+        o
+    }
+
+    /// Worker threads: the flag, or one per core.
+    pub fn threads(&self) -> usize {
+        match self.threads {
+            Some(0) | None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            Some(n) => n,
+        }
+    }
+}
+
+/// A progress bar on stderr counting replication × option runs; hidden when stderr is not a terminal.
+pub fn progress_bar(verb: &str, len: u64) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    let template = format!(
+        "{{spinner}} {verb}: {{msg}} {{pos}}/{{len}} replication × option runs [{{bar:30}}] {{elapsed_precise}} (eta {{eta}})"
+    );
+    bar.set_style(ProgressStyle::with_template(&template).expect("valid template").progress_chars("=> "));
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }
 
 #[derive(Subcommand)]
@@ -149,21 +194,8 @@ pub struct RunArgs {
     /// Output folder [default: output/<scenario name>/].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Replications (overrides run.replications).
-    #[arg(long, value_name = "N")]
-    replications: Option<u32>,
-    /// Master seed (overrides run.seed).
-    #[arg(long, value_name = "N")]
-    seed: Option<u64>,
-    /// Installations to simulate (overrides fleet.installations; capacities stay scaled to fleet.represents).
-    #[arg(long, value_name = "N")]
-    sites: Option<u32>,
-    /// Worker threads [default: one per core]. Results do not depend on it.
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
-    /// Override a scenario key by its dotted path, e.g. run.calendar=none (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    set: Vec<String>,
+    #[command(flatten)]
+    sim: SimulationArgs,
     /// Add replications (in batches of 5 after run.replications) until the 95% CI half-width of the headline
     /// metric (first comparison's mean reduction, WD) is at most this; see --max-replications.
     #[arg(long, value_name = "HALF_WIDTH_WD", conflicts_with = "shard")]

@@ -3,52 +3,19 @@
 use super::{Failure, RunArgs};
 use dormsim::experiment::{self, Execution};
 use dormsim::output::{self, Manifest, RunArtifacts};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// Explicit flags become overrides after the `--set` ones, so they win.
-fn overrides(args: &RunArgs) -> Vec<String> {
-    let mut o = args.set.clone();
-    if let Some(n) = args.replications {
-        o.push(format!("run.replications={n}"));
-    }
-    if let Some(n) = args.seed {
-        o.push(format!("run.seed={n}"));
-    }
-    if let Some(n) = args.sites {
-        o.push(format!("fleet.installations={n}"));
-    }
-    o
-}
-
-fn progress_bar(len: u64) -> ProgressBar {
-    // Hidden automatically when stderr is not a terminal.
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} simulating: {pos}/{len} replication × option runs [{bar:30}] {elapsed_precise} (eta {eta})",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    bar
-}
-
 pub fn run(args: RunArgs) -> Result<(), Failure> {
-    let overrides = overrides(&args);
+    let overrides = args.sim.overrides(&[]);
     let (scenario, source, text) = super::scenario::load(args.scenario.as_deref(), &overrides)?;
-    let threads = match args.threads {
-        Some(0) | None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        Some(n) => n,
-    };
+    let threads = args.sim.threads();
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     let numbers = match args.shard {
         Some((i, n)) => experiment::shard_replications(scenario.run.replications, i, n),
         None => (0..scenario.run.replications).collect(),
     };
-    let bar = progress_bar(numbers.len() as u64 * scenario.options.len() as u64);
+    let bar = super::progress_bar("simulating", numbers.len() as u64 * scenario.options.len() as u64);
     let started = Instant::now();
     let exec = Execution { threads };
     let (results, precision) = match args.precision {

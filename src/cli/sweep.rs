@@ -7,39 +7,9 @@ use dormsim::experiment::sweep::{self as grid, Grid, SweepRow};
 use dormsim::experiment::{self, Execution};
 use dormsim::output::sweep::{SweepArtifacts, write_sweep};
 use dormsim::scenario::Scenario;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
-
-/// `--set` first, then the point's values (the varied keys win), then the explicit flags (they win over both).
-fn overrides(args: &SweepArgs, point: &[String]) -> Vec<String> {
-    let mut o = args.set.clone();
-    o.extend(point.iter().cloned());
-    if let Some(n) = args.replications {
-        o.push(format!("run.replications={n}"));
-    }
-    if let Some(n) = args.seed {
-        o.push(format!("run.seed={n}"));
-    }
-    if let Some(n) = args.sites {
-        o.push(format!("fleet.installations={n}"));
-    }
-    o
-}
-
-fn progress_bar(len: u64) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} sweeping: {msg} {pos}/{len} replication × option runs [{bar:30}] {elapsed_precise} (eta {eta})",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    bar
-}
 
 fn describe(grid: &Grid, i: usize) -> String {
     format!("point {i} ({})", grid.overrides(i).join(", "))
@@ -58,11 +28,11 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
             grid::COMPARISON_METRICS.join(", ")
         )));
     }
-    let (base, source, text) = super::scenario::load(args.scenario.as_deref(), &overrides(&args, &[]))?;
+    let (base, source, text) = super::scenario::load(args.scenario.as_deref(), &args.sim.overrides(&[]))?;
     // Validate every point before running any.
     let mut scenarios = Vec::with_capacity(grid.points.len());
     for i in 0..grid.points.len() {
-        let s = Scenario::load(&text, &source, &overrides(&args, &grid.overrides(i)))
+        let s = Scenario::load(&text, &source, &args.sim.overrides(&grid.overrides(i)))
             .map_err(|e| Failure::input(anyhow!("{}: {e}", describe(&grid, i))))?;
         scenarios.push(s);
     }
@@ -70,13 +40,10 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .metric
         .clone()
         .unwrap_or_else(|| if base.options.len() > 1 { "reduction_wd".to_string() } else { "dormancy_wd".to_string() });
-    let threads = match args.threads {
-        Some(0) | None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        Some(n) => n,
-    };
+    let threads = args.sim.threads();
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", base.name)));
     let total: u64 = scenarios.iter().map(|s| u64::from(s.run.replications) * s.options.len() as u64).sum();
-    let bar = progress_bar(total);
+    let bar = super::progress_bar("sweeping", total);
     let started = Instant::now();
     let mut rows: Vec<SweepRow> = Vec::new();
     for (i, s) in scenarios.iter().enumerate() {
