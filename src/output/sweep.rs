@@ -140,7 +140,7 @@ impl SweepChart {
                 lines.push(Line { label: name.clone(), colour: option_colour(o), points });
             }
         }
-        let mut title = format!("{} against {first}, by option", s.metric);
+        let mut title = format!("{} against {first}, by option", metric_label(s.metric));
         if grid.keys.len() > 1 {
             let others: Vec<String> = grid.keys.iter().zip(&firsts).skip(1).map(|(k, v)| format!("{k}={v}")).collect();
             title.push_str(&format!(" (at {})", others.join(", ")));
@@ -157,7 +157,7 @@ impl SweepChart {
                 if replications == 1 { "" } else { "s" },
             ),
             x_desc: first.clone(),
-            y_desc: s.metric.to_string(),
+            y_desc: metric_label(s.metric),
             categories,
             lines,
         }
@@ -253,4 +253,19 @@ impl SweepChart {
         }
         root.present()
     }
+}
+
+/// A readable axis label with units for a sweep metric (the metric name itself when unknown).
+fn metric_label(metric: &str) -> String {
+    match metric {
+        "reduction_wd" => "Reduction in dormancy to migration (WD)",
+        "reduction_restored_wd" => "Reduction in dormancy to restored service (WD)",
+        "dormancy_wd" => "Dormancy to migration (WD)",
+        "restored_wd" => "Dormancy to restored service (WD)",
+        "firmware_wait_wd" => "SMSO firmware wait (WD)",
+        "manual_fte_total" => "Manual effort, mean week (FTE, GB)",
+        "still_dormant_at_end" => "Still dormant at the end (installations, simulated)",
+        other => other,
+    }
+    .to_string()
 }
