@@ -116,6 +116,11 @@ impl Groups {
     fn len(&self) -> usize {
         self.site.len()
     }
+
+    /// The switch of group `g` to supplier `to`, registered on `registration_day`, effective on `ssd_day`.
+    fn switch(&self, g: usize, registration_day: i32, ssd_day: i32, to: u8, bulk: bool) -> Cos {
+        Cos { registration_day, ssd_day, site: self.site[g], fuels: self.fuels[g], to, bulk }
+    }
 }
 
 /// Generate the replication's switching history.
@@ -153,14 +158,7 @@ pub fn generate(s: &Scenario, fleet: &[Installation], streams: &Streams) -> CosH
                 due[(ssd + LEAD_IN_DAYS) as usize].push((g as u32, to));
             }
             if ssd >= 0 {
-                events.push(Cos {
-                    registration_day: day,
-                    ssd_day: ssd,
-                    site: groups.site[g],
-                    fuels: groups.fuels[g],
-                    to,
-                    bulk: false,
-                });
+                events.push(groups.switch(g, day, ssd, to, false));
             }
         }
     }
@@ -209,14 +207,7 @@ fn bulk_transfer(
         }
         groups.supplier[g] = to;
         if day >= 0 {
-            events.push(Cos {
-                registration_day: day,
-                ssd_day: day,
-                site: groups.site[g],
-                fuels: groups.fuels[g],
-                to,
-                bulk: true,
-            });
+            events.push(groups.switch(g, day, day, to, true));
         }
     }
 }

@@ -9,7 +9,7 @@ mod common;
 use common::*;
 use dormsim::arrivals::{Cos, CosHistory};
 use dormsim::experiment::calendar_for;
-use dormsim::fleet::{ELEC, GAS, Installation, NOT_SCHEDULED};
+use dormsim::fleet::{ELEC, GAS, Installation};
 use dormsim::process::{self, Context, ManualCase};
 use dormsim::rng::Streams;
 use dormsim::scenario::Scenario;
@@ -26,18 +26,8 @@ const C: u8 = 1;
 const B: u8 = 2;
 
 fn site(split: bool) -> Installation {
-    Installation {
-        dmc: 0,
-        smso: 0,
-        fuels: ELEC | GAS,
-        split_supply: split,
-        prepayment: false,
-        elec_supplier: A,
-        gas_supplier: A,
-        backlog_age_days: 0,
-        null_certificate: false,
-        active_day: NOT_SCHEDULED,
-    }
+    assert_eq!(A, 0, "dual_fuel_site is supplied by supplier 0");
+    dual_fuel_site(split)
 }
 
 fn cos(registration_day: i32, ssd_day: i32, fuels: u8, to: u8) -> Cos {

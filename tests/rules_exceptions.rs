@@ -19,7 +19,7 @@ use ManualCase::*;
 use common::*;
 use dormsim::arrivals::{Cos, CosHistory};
 use dormsim::experiment::{calendar_for, summarise};
-use dormsim::fleet::{ELEC, GAS, Installation, NOT_SCHEDULED};
+use dormsim::fleet::{ELEC, GAS, Installation};
 use dormsim::metrics::{Histogram, OptionMetrics};
 use dormsim::process::{self, Context, ManualCase};
 use dormsim::rng::Streams;
@@ -56,18 +56,8 @@ fn world_until(calendar: &str, overrides: &[&str], h: i32) -> Scenario {
 
 /// A dual-fuel installation with one supplier, `a`, not in the active programme.
 fn site() -> Installation {
-    Installation {
-        dmc: 0,
-        smso: 0,
-        fuels: ELEC | GAS,
-        split_supply: false,
-        prepayment: false,
-        elec_supplier: A,
-        gas_supplier: A,
-        backlog_age_days: 0,
-        null_certificate: false,
-        active_day: NOT_SCHEDULED,
-    }
+    assert_eq!(A, 0, "dual_fuel_site is supplied by supplier 0");
+    dual_fuel_site(false)
 }
 
 /// Both fuels of installation `site` switch to `to`.

@@ -14,8 +14,8 @@ mod stage;
 pub use queue::{EventQueue, SimTime};
 pub use stage::{DailyBudget, ServerQueue};
 
-/// Minutes in a day.
-pub const MINUTES_PER_DAY: SimTime = 1440;
+/// Minutes in a day (the calendar's constant: working time is measured in the same minutes).
+pub use crate::calendar::MINUTES_PER_DAY;
 
 /// Minute `minute_of_day` of day `day` (days counted from the origin, may be negative).
 #[inline]

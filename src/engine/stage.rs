@@ -9,12 +9,11 @@ pub struct ServerQueue<J> {
     servers: Option<u32>,
     busy: u32,
     waiting: VecDeque<J>,
-    peak_waiting: usize,
 }
 
 impl<J> ServerQueue<J> {
     pub fn new(servers: Option<u32>) -> Self {
-        Self { servers, busy: 0, waiting: VecDeque::new(), peak_waiting: 0 }
+        Self { servers, busy: 0, waiting: VecDeque::new() }
     }
 
     fn has_free_server(&self) -> bool {
@@ -29,7 +28,6 @@ impl<J> ServerQueue<J> {
             Some(job)
         } else {
             self.waiting.push_back(job);
-            self.peak_waiting = self.peak_waiting.max(self.waiting.len());
             None
         }
     }
@@ -54,10 +52,6 @@ impl<J> ServerQueue<J> {
 
     pub fn waiting(&self) -> usize {
         self.waiting.len()
-    }
-
-    pub fn peak_waiting(&self) -> usize {
-        self.peak_waiting
     }
 }
 

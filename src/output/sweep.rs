@@ -2,7 +2,7 @@
 //! chart `sweep.{svg,png}` of one metric against the first varied key, written atomically (staging folder, then
 //! rename) like a run.
 
-use super::charts::style::{SIZE, bold, option_colour, register_fonts, text};
+use super::charts::style::{AXIS, GRID, INK, MUTED, SIZE, bold, option_colour, register_fonts, text};
 use super::{OutputError, in_staging};
 use crate::experiment::sweep::{Grid, SweepRow};
 use plotters::coord::Shift;
@@ -82,10 +82,6 @@ pub fn write_sweep(sweep: &SweepArtifacts, out_dir: &Path) -> Result<Vec<PathBuf
 // to `charts`, so the few constants are repeated here and the same embedded fonts are registered under the same
 // family name (registration is idempotent).
 
-const INK: RGBColor = RGBColor(40, 40, 40);
-const MUTED: RGBColor = RGBColor(100, 100, 100);
-const GRID: RGBColor = RGBColor(232, 232, 232);
-const AXIS: RGBColor = RGBColor(150, 150, 150);
 /// A point of a line: x, mean, and the 95% CI (low, high) when known.
 type LinePoint = (f64, f64, Option<(f64, f64)>);
 

@@ -253,9 +253,4 @@ impl Scenario {
         let digest = Sha256::digest(&json);
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }
-
-    /// Last simulated day (exclusive).
-    pub fn end_day(&self) -> i32 {
-        self.run.horizon_days
-    }
 }

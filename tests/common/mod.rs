@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use dormsim::experiment::{self, Execution, ReplicationResult, Summary};
+use dormsim::fleet::{ELEC, GAS, Installation, NOT_SCHEDULED};
 use dormsim::output::{Manifest, RunArtifacts, write_run};
 use dormsim::scenario::Scenario;
 use std::path::{Path, PathBuf};
@@ -100,4 +101,21 @@ pub fn write_baseline_run(parent: &Path, overrides: &[&str]) -> WrittenRun {
     };
     let files = write_run(&artifacts, &dir).unwrap();
     WrittenRun { dir, scenario, summary, files }
+}
+
+/// A dual-fuel installation of the verification world's only DMC and SMSO, supplied by supplier 0 (`a`, the one
+/// that operates the SMSO), not in the active programme; `split` gives the fuels independent suppliers.
+pub fn dual_fuel_site(split: bool) -> Installation {
+    Installation {
+        dmc: 0,
+        smso: 0,
+        fuels: ELEC | GAS,
+        split_supply: split,
+        prepayment: false,
+        elec_supplier: 0,
+        gas_supplier: 0,
+        backlog_age_days: 0,
+        null_certificate: false,
+        active_day: NOT_SCHEDULED,
+    }
 }

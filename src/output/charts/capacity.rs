@@ -3,7 +3,6 @@
 //! configuration requests (solid) and the peak SMSO queue within the week (dashed).
 
 use super::data::{Table, finite_max, option_names, pick, rows_by_option};
-use super::keyed::Keyed;
 use super::legend::{self, Key};
 use super::{DrawResult, OutputError, Plot, RunDir, style, time};
 use plotters::coord::Shift;
@@ -25,7 +24,7 @@ pub struct Capacity {
     capacity: Vec<(f64, f64)>,
 }
 
-type Coords = Cartesian2d<Keyed, Keyed>;
+type Coords = time::WeeklyCoords;
 
 /// Runs of consecutive finite points (a line is broken where the value is NaN).
 fn finite_runs(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
@@ -75,28 +74,16 @@ impl Capacity {
         y_max: f64,
         (x_desc, y_desc): (&str, &str),
     ) -> Result<ChartContext<'a, DB, Coords>, DrawingAreaErrorKind<DB::ErrorType>> {
-        let (lo, hi) = self.x_range();
-        let mut chart = ChartBuilder::on(area)
-            .caption(caption, style::caption())
-            .margin(8)
-            .margin_right(style::RIGHT_MARGIN)
-            .x_label_area_size(if x_desc.is_empty() { 28 } else { 50 })
-            .y_label_area_size(72)
-            .build_cartesian_2d(time::axis(lo, hi, 12), Keyed::auto(0.0..y_max))?;
-        chart
-            .configure_mesh()
-            .bold_line_style(style::GRID)
-            .light_line_style(style::GRID.mix(0.45))
-            .axis_style(style::AXIS)
-            .y_labels(6)
-            .x_label_formatter(&time::label)
-            .y_label_formatter(&|v| style::compact(*v))
-            .x_desc(x_desc)
-            .y_desc(y_desc)
-            .axis_desc_style(style::axis_title())
-            .label_style(style::tick())
-            .draw()?;
-        Ok(chart)
+        let panel = time::WeeklyPanel {
+            caption: Some(caption),
+            margin: 8,
+            x_range: self.x_range(),
+            y_max,
+            y_labels: 6,
+            x_desc,
+            y_desc,
+        };
+        time::weekly_chart(area, &panel)
     }
 
     fn dcc<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {

@@ -2,7 +2,6 @@
 //! over replications as a line and the 5th–95th percentile across replications as a shaded band.
 
 use super::data::{Table, finite_max, option_names, rows_by_option};
-use super::keyed::Keyed;
 use super::legend::{self, Key};
 use super::{DrawResult, OutputError, Plot, RunDir, style, time};
 use plotters::coord::Shift;
@@ -75,25 +74,16 @@ impl Plot for Stock {
         let hi = finite_max(xs());
         let y_max =
             style::headroom(finite_max(self.series.iter().flat_map(|s| s.points.iter().map(|p| p.1.max(p.3)))), 1.1);
-        let mut chart = ChartBuilder::on(area)
-            .margin(10)
-            .margin_right(style::RIGHT_MARGIN)
-            .x_label_area_size(50)
-            .y_label_area_size(72)
-            .build_cartesian_2d(time::axis(lo, hi, 12), Keyed::auto(0.0..y_max))?;
-        chart
-            .configure_mesh()
-            .bold_line_style(style::GRID)
-            .light_line_style(style::GRID.mix(0.45))
-            .axis_style(style::AXIS)
-            .y_labels(8)
-            .x_label_formatter(&time::label)
-            .y_label_formatter(&|v| style::compact(*v))
-            .x_desc("Week ending")
-            .y_desc("Dormant installations (GB scale)")
-            .axis_desc_style(style::axis_title())
-            .label_style(style::tick())
-            .draw()?;
+        let panel = time::WeeklyPanel {
+            caption: None,
+            margin: 10,
+            x_range: (lo, hi),
+            y_max,
+            y_labels: 8,
+            x_desc: "Week ending",
+            y_desc: "Dormant installations (GB scale)",
+        };
+        let mut chart = time::weekly_chart(area, &panel)?;
         for s in &self.series {
             chart.draw_series(std::iter::once(Polygon::new(Self::band(s), s.colour.mix(0.14).filled())))?;
         }

@@ -2,7 +2,57 @@
 //! of the month (every 1, 2, 3, 6 or 12·k months so the labels fit) and light grid lines on every month.
 
 use super::keyed::Keyed;
+use super::style;
 use chrono::{Datelike, Days, NaiveDate};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Coordinates of a weekly time chart: dates (days since 1970) against a value.
+pub type WeeklyCoords = Cartesian2d<Keyed, Keyed>;
+
+/// How a weekly time panel is laid out.
+pub struct WeeklyPanel<'s> {
+    pub caption: Option<&'s str>,
+    pub margin: u32,
+    /// First and last x (days since 1970).
+    pub x_range: (f64, f64),
+    pub y_max: f64,
+    pub y_labels: usize,
+    pub x_desc: &'s str,
+    pub y_desc: &'s str,
+}
+
+/// A chart with monthly date ticks on x, compact numbers on y from 0, and the shared grid and text styles; the
+/// mesh is drawn, the caller adds the series.
+pub fn weekly_chart<'a, DB: DrawingBackend + 'a>(
+    area: &'a DrawingArea<DB, Shift>,
+    p: &WeeklyPanel,
+) -> Result<ChartContext<'a, DB, WeeklyCoords>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut builder = ChartBuilder::on(area);
+    if let Some(caption) = p.caption {
+        builder.caption(caption, style::caption());
+    }
+    let mut chart = builder
+        .margin(p.margin)
+        .margin_right(style::RIGHT_MARGIN)
+        .x_label_area_size(if p.x_desc.is_empty() { 28 } else { 50 })
+        .y_label_area_size(72)
+        .build_cartesian_2d(axis(p.x_range.0, p.x_range.1, 12), Keyed::auto(0.0..p.y_max))?;
+    chart
+        .configure_mesh()
+        .bold_line_style(style::GRID)
+        .light_line_style(style::GRID.mix(0.45))
+        .axis_style(style::AXIS)
+        .y_labels(p.y_labels)
+        .x_label_formatter(&label)
+        .y_label_formatter(&|v| style::compact(*v))
+        .x_desc(p.x_desc)
+        .y_desc(p.y_desc)
+        .axis_desc_style(style::axis_title())
+        .label_style(style::tick())
+        .draw()?;
+    Ok(chart)
+}
 
 const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
 
