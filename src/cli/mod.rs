@@ -3,6 +3,7 @@
 
 mod calendar;
 mod merge;
+mod plan;
 mod run;
 mod scenario;
 mod sweep;
@@ -101,6 +102,48 @@ metric: point, the varied keys, option, metric, mean, ci95_low, ci95_high, repli
 still_dormant_at_end, and for non-baseline options reduction_wd, reduction_restored_wd."
     )]
     Sweep(SweepArgs),
+    /// Find the smallest value of a capacity key for which every target holds with the stated confidence
+    /// (noise-aware bisection over runs with common random numbers; see docs/experiments.md).
+    #[command(
+        after_help = "METRIC is [OPTION.]NAME (without OPTION: every option it applies to must meet the target). \
+Names: dormancy_wd, dormancy_wd_p50/p90/p95, restored_wd, restored_wd_p90/p95, firmware_wait_wd, \
+firmware_late_share, manual_fte_total, manual_fte_dcc, manual_fte_supplier, manual_fte_peak, \
+still_dormant_at_end, reduction_wd, reduction_restored_wd, extra_manual_fte. A value meets a target when the \
+one-sided t bound (at --confidence, over replications) of the metric's mean is within it.\n\n\
+Examples:\n  dormsim plan --target 'expedited.restored_wd_p95<=20' --adjust dcc.daily_capacity --sites 50000\n  \
+dormsim plan --target 'firmware_wait_wd<=5' --adjust smsos.foc-1.servers --range '10..400 step 10'\n  \
+dormsim plan scenarios/smso-misses-sla.toml --target 'expedited.dormancy_wd<=12' --adjust smsos.foc-1.servers \
+--confidence 0.99 --replications 20\n\n\
+Outputs (in --out, default output/<scenario name>-plan/): plan.json (answer, method, every evaluation), \
+plan.{csv,parquet} (one row per evaluated value × option × metric), plan.{svg,png}, manifest.json, scenario.toml."
+    )]
+    Plan(PlanArgs),
+}
+
+#[derive(Args)]
+pub struct PlanArgs {
+    /// Scenario file (TOML); without it the embedded baseline is planned.
+    scenario: Option<PathBuf>,
+    /// A target METRIC<=VALUE or METRIC>=VALUE (repeatable: all must hold).
+    #[arg(long, value_name = "METRIC<=VALUE", required = true)]
+    target: Vec<String>,
+    /// The capacity key to size, by its dotted path (e.g. dcc.daily_capacity, smsos.foc-1.servers).
+    #[arg(long, value_name = "KEY")]
+    adjust: String,
+    /// Values searched: LO..HI [step S] [default: from a step of ~1% of the scenario's value up to 8× it].
+    #[arg(long, value_name = "LO..HI [step S]")]
+    range: Option<String>,
+    /// Confidence with which each target must hold (one-sided).
+    #[arg(long, value_name = "P", default_value_t = 0.95)]
+    confidence: f64,
+    /// Grid values above the answer run as evidence (checking that more capacity keeps meeting the targets).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    evidence: usize,
+    /// Output folder [default: output/<scenario name>-plan/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    sim: SimulationArgs,
 }
 
 #[derive(Args)]
@@ -121,9 +164,55 @@ pub struct SweepArgs {
     /// Largest grid allowed (points).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     max_points: usize,
+    #[command(flatten)]
+    precision: PrecisionArgs,
 }
 
-/// Flags shared by the commands that simulate (`run`, `sweep`).
+/// Precision-driven replications (`run`, `sweep`).
+#[derive(Args)]
+pub struct PrecisionArgs {
+    /// Add replications (in batches of 5 after run.replications) until the 95% CI half-width of the headline
+    /// metric (first comparison's mean reduction, WD) is at most this; see --max-replications.
+    #[arg(long, value_name = "HALF_WIDTH_WD", conflicts_with = "shard")]
+    precision: Option<f64>,
+    /// Upper limit on replications with --precision.
+    #[arg(long, value_name = "N", default_value_t = 500, requires = "precision")]
+    max_replications: u32,
+}
+
+impl PrecisionArgs {
+    /// The half-width target, checked.
+    pub fn target(&self) -> Result<Option<f64>, Failure> {
+        match self.precision {
+            Some(t) if !(t.is_finite() && t > 0.0) => {
+                Err(Failure::input(anyhow::anyhow!("--precision must be a positive number of working days, got {t}")))
+            }
+            other => Ok(other),
+        }
+    }
+}
+
+/// Run `numbers` replications, or, with a precision target, replications until the target is met.
+pub fn simulate(
+    s: &dormsim::scenario::Scenario,
+    numbers: &[u32],
+    precision: &PrecisionArgs,
+    threads: usize,
+    bar: &indicatif::ProgressBar,
+) -> Result<(Vec<dormsim::experiment::ReplicationResult>, Option<dormsim::experiment::PrecisionRecord>), Failure> {
+    use dormsim::experiment::{self, Execution};
+    let exec = Execution { threads };
+    match precision.target()? {
+        Some(target) => {
+            let (r, p) = experiment::run_to_precision(s, target, precision.max_replications, exec, &|| bar.inc(1))
+                .map_err(Failure::runtime)?;
+            Ok((r, Some(p)))
+        }
+        None => Ok((experiment::run(s, numbers, exec, &|| bar.inc(1)).map_err(Failure::runtime)?, None)),
+    }
+}
+
+/// Flags shared by the commands that simulate (`run`, `sweep`, `plan`, `sensitivity`).
 #[derive(Args)]
 pub struct SimulationArgs {
     /// Replications (per point for sweep; overrides run.replications).
@@ -196,13 +285,8 @@ pub struct RunArgs {
     out: Option<PathBuf>,
     #[command(flatten)]
     sim: SimulationArgs,
-    /// Add replications (in batches of 5 after run.replications) until the 95% CI half-width of the headline
-    /// metric (first comparison's mean reduction, WD) is at most this; see --max-replications.
-    #[arg(long, value_name = "HALF_WIDTH_WD", conflicts_with = "shard")]
-    precision: Option<f64>,
-    /// Upper limit on replications with --precision.
-    #[arg(long, value_name = "N", default_value_t = 500, requires = "precision")]
-    max_replications: u32,
+    #[command(flatten)]
+    precision: PrecisionArgs,
     /// Run only shard I of N (0-based): the replications r with r mod N = I. Combine shards with `dormsim merge`.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     shard: Option<(u32, u32)>,
@@ -244,5 +328,6 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Report { run_dir } => report(&run_dir),
         Command::Merge { shards, out } => merge::merge(&shards, &out),
         Command::Sweep(args) => sweep::sweep(args),
+        Command::Plan(args) => plan::plan(args),
     }
 }

@@ -1,7 +1,7 @@
 //! `dormsim run`: load, simulate with a progress bar, summarise, write outputs, print the table.
 
 use super::{Failure, RunArgs};
-use dormsim::experiment::{self, Execution};
+use dormsim::experiment;
 use dormsim::output::{self, Manifest, RunArtifacts};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -17,21 +17,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let bar = super::progress_bar("simulating", numbers.len() as u64 * scenario.options.len() as u64);
     let started = Instant::now();
-    let exec = Execution { threads };
-    let (results, precision) = match args.precision {
-        Some(target) if !(target.is_finite() && target > 0.0) => {
-            return Err(Failure::input(anyhow::anyhow!(
-                "--precision must be a positive number of working days, got {target}"
-            )));
-        }
-        Some(target) => {
-            bar.set_length(u64::from(args.max_replications) * scenario.options.len() as u64);
-            let (r, p) = experiment::run_to_precision(&scenario, target, args.max_replications, exec, &|| bar.inc(1))
-                .map_err(Failure::runtime)?;
-            (r, Some(p))
-        }
-        None => (experiment::run(&scenario, &numbers, exec, &|| bar.inc(1)).map_err(Failure::runtime)?, None),
-    };
+    if args.precision.target()?.is_some() {
+        bar.set_length(u64::from(args.precision.max_replications) * scenario.options.len() as u64);
+    }
+    let (results, precision) = super::simulate(&scenario, &numbers, &args.precision, threads, &bar)?;
     let replications = results.len() as u32;
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();

@@ -3,8 +3,9 @@
 
 use super::{Failure, SweepArgs};
 use anyhow::anyhow;
+use dormsim::experiment;
 use dormsim::experiment::sweep::{self as grid, Grid, SweepRow};
-use dormsim::experiment::{self, Execution};
+use dormsim::output::Manifest;
 use dormsim::output::sweep::{SweepArtifacts, write_sweep};
 use dormsim::scenario::Scenario;
 use std::fmt::Write as _;
@@ -42,22 +43,49 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| if base.options.len() > 1 { "reduction_wd".to_string() } else { "dormancy_wd".to_string() });
     let threads = args.sim.threads();
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", base.name)));
-    let total: u64 = scenarios.iter().map(|s| u64::from(s.run.replications) * s.options.len() as u64).sum();
+    let per_point = |s: &Scenario| match args.precision.target() {
+        Ok(Some(_)) => u64::from(args.precision.max_replications),
+        _ => u64::from(s.run.replications),
+    };
+    let total: u64 = scenarios.iter().map(|s| per_point(s) * s.options.len() as u64).sum();
     let bar = super::progress_bar("sweeping", total);
     let started = Instant::now();
     let mut rows: Vec<SweepRow> = Vec::new();
+    let mut precision = Vec::new();
+    let mut events = 0u64;
     for (i, s) in scenarios.iter().enumerate() {
         bar.set_message(format!("point {}/{}", i + 1, scenarios.len()));
         let numbers: Vec<u32> = (0..s.run.replications).collect();
-        let results = experiment::run(s, &numbers, Execution { threads }, &|| bar.inc(1)).map_err(Failure::runtime)?;
+        let (results, record) = super::simulate(s, &numbers, &args.precision, threads, &bar)?;
+        events += results.iter().flat_map(|r| r.options.iter().map(|m| m.events)).sum::<u64>();
         let summary = experiment::summarise(s, &results);
         rows.extend(grid::summary_rows(i, &summary));
+        precision.extend(record.map(|r| serde_json::json!({ "point": i, "record": r })));
     }
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
     let options: Vec<String> = base.options.iter().map(|o| o.name.clone()).collect();
-    let artifacts =
-        SweepArtifacts { scenario: &base.name, grid: &grid, rows: &rows, metric: &metric, options: &options };
+    let overrides = args.sim.overrides(&[]);
+    let mut manifest = Manifest::new(&base, &source, &overrides, base.run.replications, threads, wall, events);
+    manifest.study = Some(serde_json::json!({
+        "command": "sweep",
+        "vary": args.vary,
+        "points": grid.points.len(),
+        "metric": metric,
+        "precision_per_point": precision,
+    }));
+    let artifacts = SweepArtifacts {
+        stem: "sweep",
+        scenario: &base.name,
+        grid: &grid,
+        rows: &rows,
+        metric: &metric,
+        options: &options,
+        reference: None,
+        manifest: &manifest,
+        scenario_text: &text,
+        extra_json: Vec::new(),
+    };
     let files = write_sweep(&artifacts, &out_dir).map_err(Failure::runtime)?;
     print!("{}", table(&grid, &rows, &options, &metric));
     eprintln!("wrote {} files to {} in {:.1} s ({} points)", files.len(), out_dir.display(), wall, grid.points.len());

@@ -4,6 +4,8 @@
 //! on them (common random numbers: differences between options are paired). Replications run on a rayon pool of
 //! the requested size and are collected in replication order, so results do not depend on the thread count.
 
+pub mod metric;
+pub mod plan;
 mod precision;
 mod summary;
 pub mod sweep;

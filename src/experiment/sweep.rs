@@ -173,7 +173,7 @@ impl Grid {
 pub struct SweepRow {
     pub point: usize,
     pub option: String,
-    pub metric: &'static str,
+    pub metric: String,
     pub mean: f64,
     pub ci95: Option<[f64; 2]>,
     pub replications: u32,
@@ -190,7 +190,14 @@ pub const COMPARISON_METRICS: [&str; 2] = ["reduction_wd", "reduction_restored_w
 pub fn summary_rows(point: usize, s: &Summary) -> Vec<SweepRow> {
     let mut rows = Vec::new();
     let mut push = |option: &str, metric: &'static str, mean: f64, ci95: Option<[f64; 2]>| {
-        rows.push(SweepRow { point, option: option.to_string(), metric, mean, ci95, replications: s.replications })
+        rows.push(SweepRow {
+            point,
+            option: option.to_string(),
+            metric: metric.to_string(),
+            mean,
+            ci95,
+            replications: s.replications,
+        })
     };
     for (name, o) in &s.options {
         push(name, "dormancy_wd", o.dormancy_wd.mean, o.dormancy_wd.ci95);

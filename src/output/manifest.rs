@@ -22,6 +22,9 @@ pub struct Manifest {
     /// Set when replications were added until a precision target was met (`--precision`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<crate::experiment::PrecisionRecord>,
+    /// What a multi-run study (`sweep`, `plan`, `sensitivity`) did: its command, keys and settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub study: Option<serde_json::Value>,
     pub wall_time_seconds: f64,
     pub events_processed: u64,
     pub events_per_second: f64,
@@ -51,6 +54,7 @@ impl Manifest {
             shard: None,
             threads,
             precision: None,
+            study: None,
             wall_time_seconds,
             events_processed,
             events_per_second: if wall_time_seconds > 0.0 { events_processed as f64 / wall_time_seconds } else { 0.0 },

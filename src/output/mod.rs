@@ -82,7 +82,7 @@ impl Exporter for ScenarioToml {
     }
 }
 
-fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), OutputError> {
+pub(crate) fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), OutputError> {
     let mut text = serde_json::to_string_pretty(value).expect("serialisable");
     text.push('\n');
     fs::write(path, text).map_err(|e| OutputError::io(path, e))

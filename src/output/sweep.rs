@@ -1,9 +1,10 @@
-//! Outputs of `dormsim sweep`: the tidy table `sweep.{csv,parquet}` (one row per point × option × metric) and the
-//! chart `sweep.{svg,png}` of one metric against the first varied key, written atomically (staging folder, then
-//! rename) like a run.
+//! Outputs of the studies that run a scenario at several values of its keys (`dormsim sweep`, `dormsim plan`): the
+//! tidy table `<stem>.{csv,parquet}` (one row per point × option × metric), the chart `<stem>.{svg,png}` of one
+//! metric against the first varied key (with an optional target line), `manifest.json`, a copy of the scenario
+//! and any study-specific JSON, written atomically (staging folder, then rename) like a run.
 
 use super::charts::style::{AXIS, GRID, INK, MUTED, SIZE, bold, option_colour, register_fonts, text};
-use super::{OutputError, in_staging};
+use super::{Manifest, OutputError, in_staging, write_json};
 use crate::experiment::sweep::{Grid, SweepRow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -13,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 /// A finished sweep: the grid, its rows, and the scenario it varied.
 pub struct SweepArtifacts<'a> {
+    /// File stem of the table and chart (`sweep`, `plan`).
+    pub stem: &'a str,
     pub scenario: &'a str,
     pub grid: &'a Grid,
     pub rows: &'a [SweepRow],
@@ -20,6 +23,13 @@ pub struct SweepArtifacts<'a> {
     pub metric: &'a str,
     /// Options in scenario order (their colours).
     pub options: &'a [String],
+    /// A horizontal reference line (a target) and its label.
+    pub reference: Option<(f64, String)>,
+    pub manifest: &'a Manifest,
+    /// The scenario file as given (copied to `scenario.toml`).
+    pub scenario_text: &'a str,
+    /// Further JSON files: (file name, content).
+    pub extra_json: Vec<(String, serde_json::Value)>,
 }
 
 /// The sweep table: `point`, one text column per varied key, `option`, `metric`, `mean`, `ci95_low`,
@@ -32,7 +42,7 @@ pub fn sweep_frame(grid: &Grid, rows: &[SweepRow]) -> DataFrame {
     }
     columns.extend([
         Column::new("option".into(), rows.iter().map(|r| r.option.as_str()).collect::<Vec<_>>()),
-        Column::new("metric".into(), rows.iter().map(|r| r.metric).collect::<Vec<_>>()),
+        Column::new("metric".into(), rows.iter().map(|r| r.metric.as_str()).collect::<Vec<_>>()),
         Column::new("mean".into(), rows.iter().map(|r| r.mean).collect::<Vec<_>>()),
         Column::new("ci95_low".into(), rows.iter().map(|r| r.ci95.map(|c| c[0])).collect::<Vec<_>>()),
         Column::new("ci95_high".into(), rows.iter().map(|r| r.ci95.map(|c| c[1])).collect::<Vec<_>>()),
@@ -45,36 +55,49 @@ fn table_error(path: &Path, e: PolarsError) -> OutputError {
     OutputError::Table { path: path.to_path_buf(), message: e.to_string() }
 }
 
-/// Write `sweep.csv`, `sweep.parquet`, `sweep.svg` and `sweep.png` into `out_dir` atomically; return the files.
+/// Write `<stem>.csv`, `<stem>.parquet`, `<stem>.svg`, `<stem>.png`, `manifest.json`, `scenario.toml` and the
+/// extra JSON files into `out_dir` atomically; return the files.
 pub fn write_sweep(sweep: &SweepArtifacts, out_dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
     in_staging(out_dir, |dir| {
+        let stem = sweep.stem;
         let mut df = sweep_frame(sweep.grid, sweep.rows);
-        let csv = dir.join("sweep.csv");
+        let csv = dir.join(format!("{stem}.csv"));
         let mut f = File::create(&csv).map_err(|e| OutputError::io(&csv, e))?;
         CsvWriter::new(&mut f).include_header(true).finish(&mut df).map_err(|e| table_error(&csv, e))?;
-        let parquet = dir.join("sweep.parquet");
+        let parquet = dir.join(format!("{stem}.parquet"));
         let f = File::create(&parquet).map_err(|e| OutputError::io(&parquet, e))?;
         ParquetWriter::new(f).finish(&mut df).map_err(|e| table_error(&parquet, e))?;
-        let chart = SweepChart::new(sweep);
-        let svg_path = dir.join("sweep.svg");
-        let chart_error = |path: &Path, e: &dyn std::fmt::Display| OutputError::Chart {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        };
-        register_fonts();
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-            chart.draw_on(&root).map_err(|e| chart_error(&svg_path, &e))?;
+        draw_chart(sweep, dir)?;
+        write_json(&dir.join("manifest.json"), sweep.manifest)?;
+        let scenario = dir.join("scenario.toml");
+        fs::write(&scenario, sweep.scenario_text).map_err(|e| OutputError::io(&scenario, e))?;
+        let mut files: Vec<String> = ["csv", "parquet", "svg", "png"].iter().map(|e| format!("{stem}.{e}")).collect();
+        files.extend(["manifest.json".to_string(), "scenario.toml".to_string()]);
+        for (name, value) in &sweep.extra_json {
+            write_json(&dir.join(name), value)?;
+            files.push(name.clone());
         }
-        fs::write(&svg_path, &svg).map_err(|e| OutputError::io(&svg_path, e))?;
-        let png_path = dir.join("sweep.png");
-        {
-            let root = BitMapBackend::new(&png_path, SIZE).into_drawing_area();
-            chart.draw_on(&root).map_err(|e| chart_error(&png_path, &e))?;
-        }
-        Ok(vec!["sweep.csv".into(), "sweep.parquet".into(), "sweep.svg".into(), "sweep.png".into()])
+        Ok(files)
     })
+}
+
+fn draw_chart(sweep: &SweepArtifacts, dir: &Path) -> Result<(), OutputError> {
+    let chart = SweepChart::new(sweep);
+    let svg_path = dir.join(format!("{}.svg", sweep.stem));
+    let chart_error = |path: &Path, e: &dyn std::fmt::Display| OutputError::Chart {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    register_fonts();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        chart.draw_on(&root).map_err(|e| chart_error(&svg_path, &e))?;
+    }
+    fs::write(&svg_path, &svg).map_err(|e| OutputError::io(&svg_path, e))?;
+    let png_path = dir.join(format!("{}.png", sweep.stem));
+    let root = BitMapBackend::new(&png_path, SIZE).into_drawing_area();
+    chart.draw_on(&root).map_err(|e| chart_error(&png_path, &e))
 }
 
 // --- chart -------------------------------------------------------------------------------------------------------
@@ -100,6 +123,7 @@ struct SweepChart {
     /// Labels of the x ticks when the first key is not numeric (the values at point positions).
     categories: Option<Vec<String>>,
     lines: Vec<Line>,
+    reference: Option<(f64, String)>,
 }
 
 impl SweepChart {
@@ -145,8 +169,9 @@ impl SweepChart {
         SweepChart {
             title,
             subtitle: format!(
-                "{} · sweep of {} point{} · {} replication{} per point · shaded: 95% CI",
+                "{} · {} of {} point{} · {} replication{} per point · shaded: 95% CI",
                 s.scenario,
+                s.stem,
                 grid.points.len(),
                 if grid.points.len() == 1 { "" } else { "s" },
                 replications,
@@ -156,6 +181,7 @@ impl SweepChart {
             y_desc: metric_label(s.metric),
             categories,
             lines,
+            reference: s.reference.clone(),
         }
     }
 
@@ -192,7 +218,9 @@ impl SweepChart {
         }
         let pad = (x_hi - x_lo) * 0.03;
         let ys = || all().flat_map(|p| [Some(p.1), p.2.map(|c| c.0), p.2.map(|c| c.1)]).flatten();
-        let (mut y_lo, mut y_hi) = ys().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        let reference = self.reference.as_ref().map(|r| r.0).filter(|v| v.is_finite());
+        let (mut y_lo, mut y_hi) =
+            ys().chain(reference).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
         y_lo = y_lo.min(0.0);
         if y_hi <= y_lo {
             y_hi = y_lo + 1.0;
@@ -242,6 +270,15 @@ impl SweepChart {
                     l.colour.mix(0.5).stroke_width(6),
                 )))?;
             }
+        }
+        if let (Some(y), Some((_, label))) = (reference, &self.reference) {
+            let (a, b) = (x_lo - pad, x_hi + pad);
+            let dashes = (0..60).map(|k| {
+                let (u, v) = (a + (b - a) * k as f64 / 60.0, a + (b - a) * (k as f64 + 0.5) / 60.0);
+                PathElement::new([(u, y), (v, y)], INK.stroke_width(2))
+            });
+            chart.draw_series(dashes)?;
+            chart.draw_series(std::iter::once(Text::new(label.clone(), (a, y), text(13.0, INK))))?;
         }
         for l in &self.lines {
             chart.draw_series(LineSeries::new(l.points.iter().map(|p| (p.0, p.1)), l.colour.stroke_width(2)))?;

@@ -111,3 +111,38 @@ fn parse_index(seg: &str, here: &str, len: usize) -> Result<usize, KeyError> {
         _ => Err(KeyError::new(here, format!("array index must be 0..={}, got `{seg}`", len - 1))),
     }
 }
+
+/// Every number in the scenario document (integers and floats, not booleans or dates) with its dotted `--set`
+/// path (array elements by index), in document order.
+pub fn numeric_leaves(doc: &toml::Table) -> Vec<(String, toml::Value)> {
+    let mut out = Vec::new();
+    for (k, v) in doc {
+        collect_numbers(k, v, &mut out);
+    }
+    out
+}
+
+fn collect_numbers(path: &str, v: &toml::Value, out: &mut Vec<(String, toml::Value)>) {
+    match v {
+        toml::Value::Integer(_) | toml::Value::Float(_) => out.push((path.to_string(), v.clone())),
+        toml::Value::Table(t) => t.iter().for_each(|(k, v)| collect_numbers(&format!("{path}.{k}"), v, out)),
+        toml::Value::Array(a) => {
+            a.iter().enumerate().for_each(|(i, v)| collect_numbers(&format!("{path}.{i}"), v, out))
+        }
+        _ => {}
+    }
+}
+
+/// The value at dotted `path` in the document, if present.
+pub fn value_at<'a>(doc: &'a toml::Table, path: &str) -> Option<&'a toml::Value> {
+    let mut segments = path.split('.');
+    let mut node = doc.get(segments.next()?)?;
+    for seg in segments {
+        node = match node {
+            toml::Value::Table(t) => t.get(seg)?,
+            toml::Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}

@@ -1,0 +1,239 @@
+//! `dormsim plan`: parse the targets and the search range, run the noise-aware bisection over the key (each value
+//! an ordinary experiment with the same seed), write `plan.json`, the evidence table and chart, and print the
+//! answer with the runs around it.
+
+use super::{Failure, PlanArgs};
+use anyhow::anyhow;
+use dormsim::experiment::Execution;
+use dormsim::experiment::plan::{self, Evaluation, Outcome, Plan, Target};
+use dormsim::experiment::sweep::{Grid, SweepRow, parse_spec};
+use dormsim::output::Manifest;
+use dormsim::output::sweep::{SweepArtifacts, write_sweep};
+use dormsim::scenario::Scenario;
+use dormsim::scenario::locate::value_at;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// A power of ten near 1% of `value` (at least 1 for integers): the default search step.
+fn default_step(value: f64, integer: bool) -> f64 {
+    let step = 10f64.powf((value.abs() / 100.0).log10().floor());
+    if integer { step.max(1.0) } else { step }
+}
+
+/// The search grid: `--range` as given, or step ≈ 1% of the scenario's value, from one step to 8× the value.
+fn grid(args: &PlanArgs, text: &str) -> Result<Vec<String>, Failure> {
+    if let Some(range) = &args.range {
+        return parse_spec(range).map_err(|e| Failure::input(anyhow!("--range: {e}")));
+    }
+    let doc: toml::Table = text.parse().map_err(|e| Failure::input(anyhow!("{e}")))?;
+    let (value, integer) = match value_at(&doc, &args.adjust) {
+        Some(toml::Value::Integer(i)) => (*i as f64, true),
+        Some(toml::Value::Float(f)) => (*f, false),
+        Some(other) => {
+            return Err(Failure::input(anyhow!("--adjust {}: is a {}, not a number", args.adjust, other.type_str())));
+        }
+        None => {
+            return Err(Failure::input(anyhow!(
+                "--adjust {}: not set in the scenario file, so there is no value to search around; give --range LO..HI",
+                args.adjust
+            )));
+        }
+    };
+    if !(value > 0.0) {
+        return Err(Failure::input(anyhow!(
+            "--adjust {}: the scenario's value {value} is not positive; give --range",
+            args.adjust
+        )));
+    }
+    let step = default_step(value, integer);
+    let hi = (value * 8.0 / step).ceil() * step;
+    let spec = if integer { format!("{step}..{hi} step {step}") } else { format!("{step:e}..{hi:e} step {step:e}") };
+    parse_spec(&normalise(&spec)).map_err(|e| Failure::input(anyhow!("--adjust {}: {e}", args.adjust)))
+}
+
+/// Exponent-free decimal text for `parse_spec` (`1e-3` → `0.001`).
+fn normalise(spec: &str) -> String {
+    spec.split(' ')
+        .map(|part| {
+            part.split("..")
+                .map(|n| n.parse::<f64>().map_or(n.to_string(), |v| format!("{}", v)))
+                .collect::<Vec<_>>()
+                .join("..")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn plan(args: PlanArgs) -> Result<(), Failure> {
+    let targets =
+        args.target.iter().map(|t| Target::parse(t)).collect::<Result<Vec<_>, _>>().map_err(Failure::input)?;
+    if !(args.confidence > 0.5 && args.confidence < 1.0) {
+        return Err(Failure::input(anyhow!("--confidence must be in (0.5, 1), got {}", args.confidence)));
+    }
+    let overrides = args.sim.overrides(&[]);
+    let (base, source, text) = super::scenario::load(args.scenario.as_deref(), &overrides)?;
+    if base.run.replications < 2 {
+        return Err(Failure::input(anyhow!(
+            "plan needs at least 2 replications per value for a confidence bound (run.replications = {})",
+            base.run.replications
+        )));
+    }
+    plan::resolve_targets(&targets, &base).map_err(Failure::input)?;
+    let values = grid(&args, &text)?;
+    // Validate both ends before simulating anything.
+    let scenario_at = |v: &str| {
+        Scenario::load(&text, &source, &args.sim.overrides(&[format!("{}={v}", args.adjust)]))
+            .map_err(|e| e.to_string())
+    };
+    for v in [values.first(), values.last()].into_iter().flatten() {
+        scenario_at(v).map_err(|e| Failure::input(anyhow!("--adjust {}={v}: {e}", args.adjust)))?;
+    }
+    let threads = args.sim.threads();
+    let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-plan", base.name)));
+    let per_value = u64::from(base.run.replications) * base.options.len() as u64;
+    let bar = super::progress_bar("planning", per_value * (2 + values.len().ilog2() as u64 + 1 + args.evidence as u64));
+    let started = Instant::now();
+    let result = plan::plan(
+        &args.adjust,
+        values,
+        &targets,
+        args.confidence,
+        args.evidence,
+        Execution { threads },
+        scenario_at,
+        &|| bar.inc(1),
+    )
+    .map_err(Failure::runtime)?;
+    bar.finish_and_clear();
+    let wall = started.elapsed().as_secs_f64();
+    write(&args, &base, &source, &overrides, &text, &result, threads, wall)?;
+    print!("{}", describe(&result));
+    eprintln!("wrote the plan to {} in {:.1} s ({} evaluations)", out_dir.display(), wall, result.evaluations.len());
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write(
+    args: &PlanArgs,
+    base: &Scenario,
+    source: &str,
+    overrides: &[String],
+    text: &str,
+    result: &Plan,
+    threads: usize,
+    wall: f64,
+) -> Result<(), Failure> {
+    let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-plan", base.name)));
+    let grid = Grid {
+        keys: vec![result.key.clone()],
+        points: result.evaluations.iter().map(|e| vec![e.value.clone()]).collect(),
+    };
+    let rows = rows(&result.evaluations);
+    let options: Vec<String> = base.options.iter().map(|o| o.name.clone()).collect();
+    let first = &result.targets[0];
+    let chart_metric = first.metric.rsplit('.').next().unwrap_or(&first.metric).to_string();
+    let mut manifest = Manifest::new(base, source, overrides, base.run.replications, threads, wall, 0);
+    manifest.study = Some(serde_json::json!({
+        "command": "plan", "adjust": result.key, "targets": args.target, "confidence": result.confidence,
+        "range": args.range, "evidence": args.evidence,
+    }));
+    let mut plan_json = serde_json::to_value(result).map_err(|e| Failure::runtime(anyhow!(e)))?;
+    plan_json["method"] = serde_json::Value::String(METHOD.to_string());
+    let artifacts = SweepArtifacts {
+        stem: "plan",
+        scenario: &base.name,
+        grid: &grid,
+        rows: &rows,
+        metric: &chart_metric,
+        options: &options,
+        reference: Some((first.value, format!("target {}", args.target[0]))),
+        manifest: &manifest,
+        scenario_text: text,
+        extra_json: vec![("plan.json".to_string(), plan_json)],
+    };
+    write_sweep(&artifacts, &out_dir).map_err(Failure::runtime)?;
+    Ok(())
+}
+
+const METHOD: &str = "Each value of the key is run with the same seed and replication numbers (common random numbers). \
+A value meets a target METRIC<=V when the one-sided upper t bound of the metric's mean over replications, at the \
+stated confidence, is at most V (METRIC>=V: the lower bound at least V). Assuming more capacity never makes a target \
+harder, the answer is bracketed on the grid and found by bisection; grid values just above it are run as evidence \
+of that assumption, and any that fails is listed in non_monotone.";
+
+/// One table row per evaluated value × checked metric (point = position among the evaluations, by value).
+fn rows(evaluations: &[Evaluation]) -> Vec<SweepRow> {
+    let mut rows = Vec::new();
+    for (point, e) in evaluations.iter().enumerate() {
+        for c in &e.checks {
+            let (option, name) = c.metric.rsplit_once('.').unwrap_or(("", &c.metric));
+            rows.push(SweepRow {
+                point,
+                option: option.to_string(),
+                metric: name.to_string(),
+                mean: c.mean,
+                ci95: c.ci95,
+                replications: e.replications,
+            });
+        }
+    }
+    rows
+}
+
+/// The answer in words and the evaluations as a table, the threshold's neighbours marked.
+fn describe(p: &Plan) -> String {
+    let mut out = String::new();
+    let targets: Vec<String> = p.targets.iter().map(|t| format!("{} {} {}", t.metric, op(t), t.value)).collect();
+    let confidence = p.confidence * 100.0;
+    let _ = match (p.outcome, &p.answer) {
+        (Outcome::Found, Some(a)) => writeln!(
+            out,
+            "answer: {} = {a} is the smallest value searched at which {} holds with {confidence}% confidence",
+            p.key,
+            targets.join(" and ")
+        ),
+        (Outcome::MetAtLowest, Some(a)) => writeln!(
+            out,
+            "answer: {} = {a}, the lowest value searched, already meets {}; the true minimum may be lower (widen --range)",
+            p.key,
+            targets.join(" and ")
+        ),
+        _ => writeln!(
+            out,
+            "no answer: {} is not met with {confidence}% confidence even at {} = {} (widen --range)",
+            targets.join(" and "),
+            p.key,
+            p.grid.last().map_or("?", String::as_str)
+        ),
+    };
+    if !p.non_monotone.is_empty() {
+        let _ = writeln!(
+            out,
+            "warning: values above the answer fail the targets ({}): the effect of {} is not monotone there at this \
+number of replications; treat the answer with care or add replications",
+            p.non_monotone.join(", "),
+            p.key
+        );
+    }
+    let _ = writeln!(out, "evidence ({} evaluations, {}% one-sided bounds):", p.evaluations.len(), confidence);
+    for e in &p.evaluations {
+        let mark = if p.answer.as_deref() == Some(e.value.as_str()) { "  <= answer" } else { "" };
+        let checks: Vec<String> = e
+            .checks
+            .iter()
+            .map(|c| {
+                format!("{} mean {:.3} bound {:.3} {}", c.metric, c.mean, c.bound, if c.meets { "ok" } else { "FAILS" })
+            })
+            .collect();
+        let _ = writeln!(out, "  {} = {:>10}: {}{mark}", p.key, e.value, checks.join("; "));
+    }
+    out
+}
+
+fn op(t: &Target) -> &'static str {
+    match t.direction {
+        plan::Direction::AtMost => "<=",
+        plan::Direction::AtLeast => ">=",
+    }
+}

@@ -1,0 +1,272 @@
+//! Named metrics evaluated per replication, for the experiments that compare or search (`plan`, `sensitivity`):
+//! `[OPTION.]NAME`, e.g. `expedited.restored_wd_p95` or `reduction_wd`. Each replication gives one observation, so
+//! a metric's mean and confidence bounds come from the t distribution over replications (Law, *Simulation Modeling
+//! and Analysis*, §9.4.1), and differences between two configurations run with the same seed are paired.
+
+use super::{ReplicationResult, weekly_fte};
+use crate::metrics::{Histogram, OptionMetrics};
+use crate::scenario::Scenario;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// What a metric measures in one replication of one option.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Measure {
+    /// Mean of an episode histogram (working days).
+    Mean(Episodes),
+    /// A quantile (0–1) of an episode histogram within the replication (working days).
+    Quantile(Episodes, f64),
+    FirmwareWaitWd,
+    FirmwareLateShare,
+    /// Mean weekly FTE at represented scale: `None` = total, or one party.
+    ManualFte(Option<crate::cases::Party>),
+    /// Largest weekly total FTE at represented scale.
+    ManualFtePeak,
+    StillDormantAtEnd,
+    MeanDormantStock,
+    /// Baseline option's mean minus this option's (working days; > 0 = faster), on either clock.
+    Reduction(Episodes),
+    /// This option's mean weekly total FTE minus the baseline option's.
+    ExtraManualFte,
+}
+
+/// Which episode clock a histogram metric reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Episodes {
+    /// SSD to migration (`dormancy_wd`).
+    Dormancy,
+    /// SSD to restored smart service (`restored_wd`, R12).
+    Restored,
+}
+
+impl Episodes {
+    fn of(self, m: &OptionMetrics) -> &Histogram {
+        match self {
+            Episodes::Dormancy => &m.dormancy_wd,
+            Episodes::Restored => &m.restored_wd,
+        }
+    }
+}
+
+/// The metric names and what they mean (for help text and errors).
+pub const METRICS: [(&str, &str); 16] = [
+    ("dormancy_wd", "mean working days from SSD to migration, episodes begun in the run (after warm-up)"),
+    ("dormancy_wd_p50", "median of the same, per replication"),
+    ("dormancy_wd_p90", "90th percentile of the same, per replication"),
+    ("dormancy_wd_p95", "95th percentile of the same, per replication"),
+    ("restored_wd", "mean working days from SSD to restored smart service (R12)"),
+    ("restored_wd_p90", "90th percentile of the same, per replication"),
+    ("restored_wd_p95", "95th percentile of the same, per replication"),
+    ("firmware_wait_wd", "mean working days from SMSO request to configuration"),
+    ("firmware_late_share", "share of SMSO configurations later than the SLA"),
+    ("manual_fte_total", "mean weekly manual effort, FTE at represented scale"),
+    ("manual_fte_dcc", "the DCC's part of it"),
+    ("manual_fte_supplier", "the suppliers' part of it"),
+    ("manual_fte_peak", "largest weekly manual effort, FTE at represented scale"),
+    ("still_dormant_at_end", "installations dormant at the horizon (simulated installations)"),
+    ("reduction_wd", "baseline option's mean dormancy minus this option's (WD; non-baseline options)"),
+    ("extra_manual_fte", "this option's mean weekly FTE minus the baseline option's (non-baseline options)"),
+];
+
+/// Names accepted beyond [`METRICS`] (kept out of the short list to keep help readable).
+const MORE: [&str; 3] = ["reduction_restored_wd", "restored_wd_p50", "mean_dormant_stock"];
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum MetricError {
+    #[error("unknown metric `{name}`; one of: {}", known())]
+    Unknown { name: String },
+    #[error("unknown option `{option}` in metric `{spec}`; the scenario's options are {options}")]
+    UnknownOption { spec: String, option: String, options: String },
+    #[error("metric `{spec}` compares with the baseline option `{baseline}` and needs another option")]
+    BaselineComparison { spec: String, baseline: String },
+}
+
+fn known() -> String {
+    METRICS.iter().map(|(n, _)| *n).chain(MORE).collect::<Vec<_>>().join(", ")
+}
+
+fn measure(name: &str) -> Option<Measure> {
+    use crate::cases::Party;
+    use Episodes::*;
+    Some(match name {
+        "dormancy_wd" => Measure::Mean(Dormancy),
+        "dormancy_wd_p50" => Measure::Quantile(Dormancy, 0.5),
+        "dormancy_wd_p90" => Measure::Quantile(Dormancy, 0.9),
+        "dormancy_wd_p95" => Measure::Quantile(Dormancy, 0.95),
+        "restored_wd" => Measure::Mean(Restored),
+        "restored_wd_p50" => Measure::Quantile(Restored, 0.5),
+        "restored_wd_p90" => Measure::Quantile(Restored, 0.9),
+        "restored_wd_p95" => Measure::Quantile(Restored, 0.95),
+        "firmware_wait_wd" => Measure::FirmwareWaitWd,
+        "firmware_late_share" => Measure::FirmwareLateShare,
+        "manual_fte_total" => Measure::ManualFte(None),
+        "manual_fte_dcc" => Measure::ManualFte(Some(Party::Dcc)),
+        "manual_fte_supplier" => Measure::ManualFte(Some(Party::Supplier)),
+        "manual_fte_peak" => Measure::ManualFtePeak,
+        "still_dormant_at_end" => Measure::StillDormantAtEnd,
+        "mean_dormant_stock" => Measure::MeanDormantStock,
+        "reduction_wd" => Measure::Reduction(Dormancy),
+        "reduction_restored_wd" => Measure::Reduction(Restored),
+        "extra_manual_fte" => Measure::ExtraManualFte,
+        _ => return None,
+    })
+}
+
+/// A metric of one option of a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metric {
+    /// As written, e.g. `expedited.restored_wd_p95`.
+    pub spec: String,
+    pub option: usize,
+    pub option_name: String,
+    pub name: String,
+    pub measure: Measure,
+}
+
+impl Measure {
+    fn is_comparison(self) -> bool {
+        matches!(self, Measure::Reduction(_) | Measure::ExtraManualFte)
+    }
+}
+
+/// Resolve `[OPTION.]NAME` against the scenario's options. Without an option: every option the metric applies to
+/// (comparisons: every option but the baseline).
+pub fn resolve(spec: &str, s: &Scenario) -> Result<Vec<Metric>, MetricError> {
+    let spec = spec.trim();
+    let (option, name) = match spec.rsplit_once('.') {
+        Some((o, n)) => (Some(o), n),
+        None => (None, spec),
+    };
+    let measure = measure(name).ok_or_else(|| MetricError::Unknown { name: name.to_string() })?;
+    let first = usize::from(measure.is_comparison());
+    let indices: Vec<usize> = match option {
+        None => (first..s.options.len()).collect(),
+        Some(o) => {
+            let i = s.options.iter().position(|x| x.name == o).ok_or_else(|| MetricError::UnknownOption {
+                spec: spec.to_string(),
+                option: o.to_string(),
+                options: s.options.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join(", "),
+            })?;
+            if i < first {
+                return Err(MetricError::BaselineComparison {
+                    spec: spec.to_string(),
+                    baseline: s.options[0].name.clone(),
+                });
+            }
+            vec![i]
+        }
+    };
+    if indices.is_empty() {
+        return Err(MetricError::BaselineComparison { spec: spec.to_string(), baseline: s.options[0].name.clone() });
+    }
+    Ok(indices
+        .into_iter()
+        .map(|i| Metric {
+            spec: format!("{}.{name}", s.options[i].name),
+            option: i,
+            option_name: s.options[i].name.clone(),
+            name: name.to_string(),
+            measure,
+        })
+        .collect())
+}
+
+fn mean_weekly_fte(s: &Scenario, m: &OptionMetrics, party: Option<usize>) -> f64 {
+    let series = weekly_fte(s, m);
+    let weeks = f64::from(s.run.horizon_days) / 7.0;
+    let total: f64 = match party {
+        Some(p) => series[p].iter().sum(),
+        None => series.iter().flatten().sum(),
+    };
+    total / weeks
+}
+
+impl Metric {
+    /// The metric's value in one replication (NaN when undefined, e.g. no episode migrated).
+    pub fn value(&self, s: &Scenario, r: &ReplicationResult) -> f64 {
+        let m = &r.options[self.option];
+        let base = &r.options[0];
+        match self.measure {
+            Measure::Mean(e) => e.of(m).mean(),
+            Measure::Quantile(e, q) => e.of(m).quantile(q).map_or(f64::NAN, f64::from),
+            Measure::FirmwareWaitWd => m.firmware_wait_mean(),
+            Measure::FirmwareLateShare => {
+                if m.firmware_configs == 0 {
+                    f64::NAN
+                } else {
+                    m.firmware_late as f64 / m.firmware_configs as f64
+                }
+            }
+            Measure::ManualFte(party) => {
+                let index = party.map(|p| crate::cases::Party::ALL.iter().position(|x| *x == p).expect("a party"));
+                mean_weekly_fte(s, m, index)
+            }
+            Measure::ManualFtePeak => {
+                let series = weekly_fte(s, m);
+                let weeks = series.first().map_or(0, Vec::len);
+                (0..weeks).map(|w| series.iter().map(|p| p[w]).sum::<f64>()).fold(0.0, f64::max)
+            }
+            Measure::StillDormantAtEnd => m.still_dormant_at_end as f64,
+            Measure::MeanDormantStock => m.stock_site_days as f64 / f64::from(s.run.horizon_days),
+            Measure::Reduction(e) => e.of(base).mean() - e.of(m).mean(),
+            Measure::ExtraManualFte => mean_weekly_fte(s, m, None) - mean_weekly_fte(s, base, None),
+        }
+    }
+
+    /// One value per replication, in replication order.
+    pub fn values(&self, s: &Scenario, reps: &[ReplicationResult]) -> Vec<f64> {
+        reps.iter().map(|r| self.value(s, r)).collect()
+    }
+}
+
+/// A one-sided confidence bound on a mean over replications: the mean ± t(confidence, n−1)·s/√n, upper when
+/// `upper` (Law §9.4.1, one-sided form). Non-finite values are left out. n = 0 → NaN; n = 1 → ±∞ (no variance
+/// estimate: nothing can be claimed with confidence); zero variance → the mean itself.
+pub fn one_sided_bound(values: &[f64], confidence: f64, upper: bool) -> f64 {
+    let xs: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    let n = xs.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let sign = if upper { 1.0 } else { -1.0 };
+    if n == 1 {
+        return sign * f64::INFINITY;
+    }
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    if var <= 0.0 {
+        return mean;
+    }
+    let t = StudentsT::new(0.0, 1.0, (n - 1) as f64).expect("n >= 2").inverse_cdf(confidence);
+    mean + sign * t * (var / n as f64).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_one_sided_bound_matches_a_hand_computed_t_bound() {
+        // 1..=5: mean 3, s/√5 = 0.707107; t(0.95, 4) = 2.131847 → 3 ± 1.507443.
+        let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert!((one_sided_bound(&xs, 0.95, true) - 4.507443).abs() < 1e-5);
+        assert!((one_sided_bound(&xs, 0.95, false) - 1.492557).abs() < 1e-5);
+    }
+
+    #[test]
+    fn degenerate_samples_give_explicit_bounds() {
+        assert!(one_sided_bound(&[], 0.95, true).is_nan());
+        assert_eq!(one_sided_bound(&[2.0], 0.95, true), f64::INFINITY);
+        assert_eq!(one_sided_bound(&[2.0], 0.95, false), f64::NEG_INFINITY);
+        assert_eq!(one_sided_bound(&[2.0, 2.0, f64::NAN], 0.95, true), 2.0);
+    }
+
+    #[test]
+    fn every_listed_metric_resolves_to_a_measure() {
+        for (name, _) in METRICS {
+            assert!(measure(name).is_some(), "{name}");
+        }
+        for name in MORE {
+            assert!(measure(name).is_some(), "{name}");
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! Capacity planning: the smallest value of one scenario key (a capacity: SMSO servers, DCC daily capacity, …) for
+//! which every target `METRIC<=VALUE` / `METRIC>=VALUE` holds *with a stated confidence*.
+//!
+//! Method (documented in docs/experiments.md):
+//! - A value **meets** the targets when, over its replications, the one-sided t bound at the stated confidence of
+//!   each metric's mean is on the right side of the target (upper bound ≤ VALUE for `<=`, lower bound ≥ VALUE for
+//!   `>=`). A mean that meets the target but whose bound does not is *not* accepted: the noise has to be ruled out.
+//! - Every value is run with the same seed and replication numbers (common random numbers), so neighbouring values
+//!   see the same switches, failures and lead times and differ only through the key: the comparison between
+//!   values is paired and the met/not-met boundary is sharp.
+//! - The search assumes the targets become easier as the key grows (more capacity never hurts), brackets the
+//!   answer on the grid `LO, LO+STEP, …, HI`, and bisects (⌈log2(n)⌉ evaluations). It then runs the grid values just
+//!   above the answer as evidence; one of them failing means the monotone assumption does not hold there, which is
+//!   reported rather than hidden.
+
+use super::metric::{Metric, MetricError, one_sided_bound, resolve};
+use super::{Execution, ExperimentError, ReplicationResult, run};
+use crate::metrics::mean_ci95;
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+/// Which side of the target value is acceptable.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Direction {
+    #[serde(rename = "<=")]
+    AtMost,
+    #[serde(rename = ">=")]
+    AtLeast,
+}
+
+/// `METRIC<=VALUE` or `METRIC>=VALUE`, as written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    pub metric: String,
+    pub direction: Direction,
+    pub value: f64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("--target `{0}`: expected METRIC<=VALUE or METRIC>=VALUE, e.g. expedited.restored_wd_p95<=20")]
+    Target(String),
+    #[error("--target: {0}")]
+    Metric(#[from] MetricError),
+    #[error(transparent)]
+    Experiment(#[from] ExperimentError),
+    #[error("at {key}={value}: {message}")]
+    Scenario { key: String, value: String, message: String },
+}
+
+impl Target {
+    pub fn parse(text: &str) -> Result<Target, PlanError> {
+        let bad = || PlanError::Target(text.to_string());
+        let (metric, direction, value) = if let Some((m, v)) = text.split_once("<=") {
+            (m, Direction::AtMost, v)
+        } else if let Some((m, v)) = text.split_once(">=") {
+            (m, Direction::AtLeast, v)
+        } else {
+            return Err(bad());
+        };
+        let value: f64 = value.trim().parse().map_err(|_| bad())?;
+        if metric.trim().is_empty() || !value.is_finite() {
+            return Err(bad());
+        }
+        Ok(Target { metric: metric.trim().to_string(), direction, value })
+    }
+
+    /// Whether a confidence bound is on the acceptable side (a NaN bound, e.g. nothing migrated, is not).
+    fn accepts(&self, bound: f64) -> bool {
+        match self.direction {
+            Direction::AtMost => bound <= self.value,
+            Direction::AtLeast => bound >= self.value,
+        }
+    }
+
+    fn op(&self) -> &'static str {
+        match self.direction {
+            Direction::AtMost => "<=",
+            Direction::AtLeast => ">=",
+        }
+    }
+}
+
+/// One metric of one option at one value of the key.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// Resolved `OPTION.METRIC`.
+    pub metric: String,
+    pub target: String,
+    pub mean: f64,
+    pub ci95: Option<[f64; 2]>,
+    /// The one-sided bound compared with the target.
+    pub bound: f64,
+    pub meets: bool,
+}
+
+/// The targets checked at one value of the key.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    /// Index on the search grid.
+    pub index: usize,
+    pub value: String,
+    pub replications: u32,
+    pub checks: Vec<Check>,
+    pub meets: bool,
+}
+
+/// Check every target on the replications of one value.
+pub fn check(
+    s: &Scenario,
+    targets: &[(Target, Vec<Metric>)],
+    reps: &[ReplicationResult],
+    confidence: f64,
+) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for (t, metrics) in targets {
+        for m in metrics {
+            let values = m.values(s, reps);
+            let ci = mean_ci95(&values);
+            let bound = one_sided_bound(&values, confidence, t.direction == Direction::AtMost);
+            checks.push(Check {
+                metric: m.spec.clone(),
+                target: format!("{}{}{}", m.spec, t.op(), t.value),
+                mean: ci.mean,
+                ci95: ci.ci95,
+                bound,
+                meets: t.accepts(bound),
+            });
+        }
+    }
+    checks
+}
+
+/// Resolve each target's metric against the scenario's options.
+pub fn resolve_targets(targets: &[Target], s: &Scenario) -> Result<Vec<(Target, Vec<Metric>)>, PlanError> {
+    targets.iter().map(|t| Ok((t.clone(), resolve(&t.metric, s)?))).collect()
+}
+
+/// How the search ended.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The smallest grid value that meets the targets (the one below it does not).
+    Found,
+    /// Already met at the lowest value of the range: the answer may be lower still.
+    MetAtLowest,
+    /// Not met even at the highest value of the range.
+    NotReached,
+}
+
+/// The grid indices evaluated by the search, its outcome and the answer's index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Search {
+    pub outcome: Outcome,
+    pub answer: Option<usize>,
+    /// Grid values above the answer that did not meet the targets (the monotone assumption failing).
+    pub non_monotone: Vec<usize>,
+}
+
+/// Bisection for the smallest index in `0..n` where `meets` holds, assuming it holds from some index on; then
+/// `evidence_above` further indices above the answer are evaluated to check that assumption. `meets` is called at
+/// most once per index by the caller's memo, so it may be expensive.
+pub fn bisect<E>(
+    n: usize,
+    evidence_above: usize,
+    mut meets: impl FnMut(usize) -> Result<bool, E>,
+) -> Result<Search, E> {
+    assert!(n > 0, "an empty grid");
+    if !meets(n - 1)? {
+        return Ok(Search { outcome: Outcome::NotReached, answer: None, non_monotone: Vec::new() });
+    }
+    let (outcome, answer) = if meets(0)? {
+        (Outcome::MetAtLowest, 0)
+    } else {
+        // Invariant: fails at `lo`, meets at `hi`.
+        let (mut lo, mut hi) = (0, n - 1);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if meets(mid)? {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        (Outcome::Found, hi)
+    };
+    let mut non_monotone = Vec::new();
+    for i in (answer + 1..n).take(evidence_above) {
+        if !meets(i)? {
+            non_monotone.push(i);
+        }
+    }
+    Ok(Search { outcome, answer: Some(answer), non_monotone })
+}
+
+/// A complete plan: the search grid of the key, the evaluations (by grid order) and the answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub key: String,
+    pub targets: Vec<Target>,
+    pub confidence: f64,
+    pub grid: Vec<String>,
+    pub outcome: Outcome,
+    pub answer: Option<String>,
+    pub non_monotone: Vec<String>,
+    pub evaluations: Vec<Evaluation>,
+}
+
+/// Run the search: `scenario_at(value)` builds the scenario with the key set to a grid value.
+pub fn plan(
+    key: &str,
+    grid: Vec<String>,
+    targets: &[Target],
+    confidence: f64,
+    evidence_above: usize,
+    exec: Execution,
+    scenario_at: impl Fn(&str) -> Result<Scenario, String>,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Plan, PlanError> {
+    let mut evaluations: Vec<Evaluation> = Vec::new();
+    let search = bisect(grid.len(), evidence_above, |i| {
+        if let Some(e) = evaluations.iter().find(|e| e.index == i) {
+            return Ok(e.meets);
+        }
+        let value = &grid[i];
+        let s = scenario_at(value).map_err(|message| PlanError::Scenario {
+            key: key.to_string(),
+            value: value.clone(),
+            message,
+        })?;
+        let resolved = resolve_targets(targets, &s)?;
+        let reps = run(&s, &(0..s.run.replications).collect::<Vec<_>>(), exec, on_done)?;
+        let checks = check(&s, &resolved, &reps, confidence);
+        let meets = checks.iter().all(|c| c.meets);
+        evaluations.push(Evaluation { index: i, value: value.clone(), replications: reps.len() as u32, checks, meets });
+        Ok::<bool, PlanError>(meets)
+    })?;
+    evaluations.sort_by_key(|e| e.index);
+    Ok(Plan {
+        key: key.to_string(),
+        targets: targets.to_vec(),
+        confidence,
+        outcome: search.outcome,
+        answer: search.answer.map(|i| grid[i].clone()),
+        non_monotone: search.non_monotone.iter().map(|&i| grid[i].clone()).collect(),
+        grid,
+        evaluations,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_bisect(n: usize, threshold: usize) -> (Search, Vec<usize>) {
+        let mut calls = Vec::new();
+        let s = bisect::<()>(n, 2, |i| {
+            calls.push(i);
+            Ok(i >= threshold)
+        })
+        .unwrap();
+        (s, calls)
+    }
+
+    #[test]
+    fn bisection_finds_the_first_index_that_meets_in_logarithmic_steps() {
+        for n in [1, 2, 3, 10, 1000] {
+            for threshold in 0..n {
+                let (s, calls) = run_bisect(n, threshold);
+                assert_eq!(s.answer, Some(threshold), "n={n} t={threshold}");
+                assert!(s.non_monotone.is_empty());
+                // Two ends, ⌈log2 n⌉ bisection steps, two evidence values.
+                assert!(calls.len() <= 2 + (n as f64).log2().ceil() as usize + 2, "{calls:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_target_out_of_reach_or_met_everywhere_is_reported_as_such() {
+        assert_eq!(run_bisect(10, 10).0.outcome, Outcome::NotReached);
+        let (s, _) = run_bisect(10, 0);
+        assert_eq!((s.outcome, s.answer), (Outcome::MetAtLowest, Some(0)));
+    }
+
+    #[test]
+    fn a_failure_just_above_the_answer_is_reported_as_non_monotone() {
+        // Meets at 3 and from 5 on, fails at 4: bisection over 0..10 lands on 3; the evidence run at 4 fails.
+        let s = bisect::<()>(10, 2, |i| Ok(i == 3 || i >= 5)).unwrap();
+        assert_eq!(s.answer, Some(3));
+        assert_eq!(s.non_monotone, [4]);
+    }
+
+    #[test]
+    fn targets_parse_both_directions_and_refuse_garbage() {
+        let t = Target::parse("expedited.restored_wd_p95<=20").unwrap();
+        assert_eq!((t.metric.as_str(), t.direction, t.value), ("expedited.restored_wd_p95", Direction::AtMost, 20.0));
+        assert_eq!(Target::parse("reduction_wd >= 7.5").unwrap().direction, Direction::AtLeast);
+        for bad in ["x<20", "<=3", "x<=abc", "x<=inf", "x=3"] {
+            assert!(Target::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_mean_inside_the_target_is_not_accepted_when_its_bound_is_outside() {
+        // Mean 9.9 ≤ 10 but the upper 95% bound of (9, 10.8) is 9.9 + 6.314·0.9/√2 ≈ 13.9 > 10.
+        let t = Target::parse("x<=10").unwrap();
+        assert!(!t.accepts(one_sided_bound(&[9.0, 10.8], 0.95, true)));
+        assert!(t.accepts(one_sided_bound(&[9.8, 9.8], 0.95, true)));
+    }
+}

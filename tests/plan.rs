@@ -1,0 +1,77 @@
+//! `dormsim plan`: the search finds a threshold that can be computed by hand, and reports its evidence.
+
+mod common;
+
+use assert_cmd::Command;
+use common::verification_toml;
+
+fn dormsim() -> Command {
+    Command::cargo_bin("dormsim").expect("binary built")
+}
+
+#[test]
+fn plan_finds_the_hand_computed_dcc_capacity_for_a_mean_dormancy_target() {
+    // Verification world (tests/common): 1000 installations go dormant on the same day, calendar none, no failures,
+    // fixed lead times, every expedited site due for migration 8 WD later. With C migrations per day (first come,
+    // first served) site i (0-based) migrates floor(i / C) days late, so expedited mean dormancy =
+    // 8 + mean_i floor(i / C). C = 200: 8 + (0+1+2+3+4)/5 = 10.0 exactly. C = 199: five full days (0..4) of 199
+    // sites plus 5 sites on day 5 → (199·10 + 5·5)/1000 = 2.015 → 10.015 > 10. Both replications are identical
+    // (no randomness reaches the dormancy), so the bound equals the mean and the smallest capacity is exactly 200.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("v.toml");
+    std::fs::write(&file, verification_toml("none", "2021-03-01", "2021-03-10", 1000)).unwrap();
+    let out = dir.path().join("plan");
+    let output = dormsim()
+        .args(["plan", file.to_str().unwrap(), "--target", "expedited.dormancy_wd<=10", "--adjust"])
+        .args(["dcc.daily_capacity", "--range", "50..1000", "--out", out.to_str().unwrap(), "--threads", "1"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("dcc.daily_capacity = 200 is the smallest value"), "{stdout}");
+    let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["answer"], "200");
+    assert_eq!(plan["outcome"], "found");
+    // The evidence brackets the answer: 199 fails with mean 10.015, 200 meets with 10.0, 201 and 202 meet.
+    let at = |v: &str| plan["evaluations"].as_array().unwrap().iter().find(|e| e["value"] == v).cloned().unwrap();
+    assert_eq!(at("199")["meets"], false);
+    assert!((at("199")["checks"][0]["mean"].as_f64().unwrap() - 10.015).abs() < 1e-9);
+    assert_eq!(at("200")["checks"][0]["mean"].as_f64().unwrap(), 10.0);
+    assert_eq!(at("201")["meets"], true);
+    assert_eq!(at("202")["meets"], true);
+    for f in ["plan.csv", "plan.parquet", "plan.svg", "plan.png", "manifest.json", "scenario.toml"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+}
+
+#[test]
+fn plan_says_when_the_target_is_out_of_reach_and_refuses_bad_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("v.toml");
+    std::fs::write(&file, verification_toml("none", "2021-03-01", "2021-03-10", 200)).unwrap();
+    // Expedited dormancy can never be below its 8 WD notice, whatever the capacity.
+    let output = dormsim()
+        .args(["plan", file.to_str().unwrap(), "--target", "expedited.dormancy_wd<=7", "--adjust"])
+        .args(["dcc.daily_capacity", "--range", "10..100 step 10", "--out"])
+        .arg(dir.path().join("p"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("no answer"));
+    for (target, expected) in [
+        ("expedited.nonsense<=3", "unknown metric `nonsense`"),
+        ("nosuch.dormancy_wd<=3", "unknown option `nosuch`"),
+        ("standard.reduction_wd>=1", "compares with the baseline option"),
+        ("dormancy_wd<3", "expected METRIC<=VALUE"),
+    ] {
+        let output = dormsim()
+            .args(["plan", file.to_str().unwrap(), "--target", target, "--adjust", "dcc.daily_capacity"])
+            .args(["--range", "10..20", "--out"])
+            .arg(dir.path().join("bad"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{target}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains(expected), "{target}");
+        assert!(!dir.path().join("bad").exists());
+    }
+}
