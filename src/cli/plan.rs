@@ -5,7 +5,7 @@
 use super::{Failure, PlanArgs};
 use anyhow::anyhow;
 use dormsim::experiment::Execution;
-use dormsim::experiment::plan::{self, Evaluation, Outcome, Plan, Target};
+use dormsim::experiment::plan::{self, Evaluation, Outcome, Plan, PlanSpec, Target};
 use dormsim::experiment::sweep::{Grid, SweepRow, parse_spec};
 use dormsim::output::Manifest;
 use dormsim::output::sweep::{SweepArtifacts, write_sweep};
@@ -40,7 +40,7 @@ fn grid(args: &PlanArgs, text: &str) -> Result<Vec<String>, Failure> {
             )));
         }
     };
-    if !(value > 0.0) {
+    if value.is_nan() || value <= 0.0 {
         return Err(Failure::input(anyhow!(
             "--adjust {}: the scenario's value {value} is not positive; give --range",
             args.adjust
@@ -94,17 +94,14 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     let per_value = u64::from(base.run.replications) * base.options.len() as u64;
     let bar = super::progress_bar("planning", per_value * (2 + values.len().ilog2() as u64 + 1 + args.evidence as u64));
     let started = Instant::now();
-    let result = plan::plan(
-        &args.adjust,
-        values,
-        &targets,
-        args.confidence,
-        args.evidence,
-        Execution { threads },
-        scenario_at,
-        &|| bar.inc(1),
-    )
-    .map_err(Failure::runtime)?;
+    let spec = PlanSpec {
+        key: args.adjust.clone(),
+        grid: values,
+        targets,
+        confidence: args.confidence,
+        evidence_above: args.evidence,
+    };
+    let result = plan::plan(spec, Execution { threads }, scenario_at, &|| bar.inc(1)).map_err(Failure::runtime)?;
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
     write(&args, &base, &source, &overrides, &text, &result, threads, wall)?;

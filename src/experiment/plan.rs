@@ -206,17 +206,25 @@ pub struct Plan {
     pub evaluations: Vec<Evaluation>,
 }
 
+/// What to search: the key, its grid of values (ascending), the targets and the confidence, and how many grid
+/// values above the answer to run as evidence.
+#[derive(Debug, Clone)]
+pub struct PlanSpec {
+    pub key: String,
+    pub grid: Vec<String>,
+    pub targets: Vec<Target>,
+    pub confidence: f64,
+    pub evidence_above: usize,
+}
+
 /// Run the search: `scenario_at(value)` builds the scenario with the key set to a grid value.
 pub fn plan(
-    key: &str,
-    grid: Vec<String>,
-    targets: &[Target],
-    confidence: f64,
-    evidence_above: usize,
+    spec: PlanSpec,
     exec: Execution,
     scenario_at: impl Fn(&str) -> Result<Scenario, String>,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Plan, PlanError> {
+    let PlanSpec { key, grid, targets, confidence, evidence_above } = spec;
     let mut evaluations: Vec<Evaluation> = Vec::new();
     let search = bisect(grid.len(), evidence_above, |i| {
         if let Some(e) = evaluations.iter().find(|e| e.index == i) {
@@ -224,11 +232,11 @@ pub fn plan(
         }
         let value = &grid[i];
         let s = scenario_at(value).map_err(|message| PlanError::Scenario {
-            key: key.to_string(),
+            key: key.clone(),
             value: value.clone(),
             message,
         })?;
-        let resolved = resolve_targets(targets, &s)?;
+        let resolved = resolve_targets(&targets, &s)?;
         let reps = run(&s, &(0..s.run.replications).collect::<Vec<_>>(), exec, on_done)?;
         let checks = check(&s, &resolved, &reps, confidence);
         let meets = checks.iter().all(|c| c.meets);
@@ -237,8 +245,8 @@ pub fn plan(
     })?;
     evaluations.sort_by_key(|e| e.index);
     Ok(Plan {
-        key: key.to_string(),
-        targets: targets.to_vec(),
+        key,
+        targets,
         confidence,
         outcome: search.outcome,
         answer: search.answer.map(|i| grid[i].clone()),
