@@ -7,6 +7,7 @@
 pub mod metric;
 pub mod plan;
 mod precision;
+pub mod sensitivity;
 mod summary;
 pub mod sweep;
 

@@ -10,6 +10,7 @@ mod console;
 mod manifest;
 pub mod report;
 mod rundir;
+pub mod sensitivity;
 pub mod sweep;
 mod tables;
 

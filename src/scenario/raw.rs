@@ -40,6 +40,19 @@ pub struct RawScenario {
     pub prepayment: Option<RawPrepayment>,
     pub manual: Option<RawManual>,
     pub options: IndexMap<String, RawOption>,
+    /// Settings of `dormsim sensitivity` (not used by a run).
+    pub sensitivity: Option<RawSensitivity>,
+}
+
+/// `[sensitivity]`: the ± percentage applied to every numeric key, keys left out, and explicit low/high values.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSensitivity {
+    pub percent: Option<f64>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    #[serde(default)]
+    pub bounds: IndexMap<String, [toml::Value; 2]>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -133,7 +133,29 @@ pub fn resolve(raw: &RawScenario) -> R<Scenario> {
         options,
     };
     check_every_smso_is_operated(&scenario)?;
+    if let Some(sens) = &raw.sensitivity {
+        check_sensitivity(sens)?;
+    }
     Ok(scenario)
+}
+
+/// `[sensitivity]` is only read by `dormsim sensitivity`, but checked with every scenario so typos surface early.
+fn check_sensitivity(s: &RawSensitivity) -> R<()> {
+    if let Some(p) = s.percent
+        && !(p.is_finite() && p > 0.0 && p < 100.0)
+    {
+        return Err(KeyError::new("sensitivity.percent", format!("must be in (0, 100), got {p}")));
+    }
+    for (key, [lo, hi]) in &s.bounds {
+        let here = format!("sensitivity.bounds.{key}");
+        let number = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+        match (number(lo), number(hi)) {
+            (Some(l), Some(h)) if l < h => {}
+            (Some(l), Some(h)) => return Err(KeyError::new(here, format!("low {l} must be below high {h}"))),
+            _ => return Err(KeyError::new(here, "expected [low, high] numbers")),
+        }
+    }
+    Ok(())
 }
 
 fn resolve_run(r: &RawRun) -> R<RunConfig> {
