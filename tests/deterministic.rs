@@ -140,3 +140,20 @@ fn smso_servers_configure_a_wave_in_rounds_of_fixed_lead_time() {
     assert_eq!(summary.options["standard"].firmware_wait_wd.mean, 27.5);
     assert_eq!(summary.options["expedited"].firmware_wait_wd.mean, 27.5);
 }
+
+#[test]
+fn the_warm_up_discards_episodes_that_began_in_it_and_only_those() {
+    // All installations go dormant on 2021-03-10, day 9 of a run starting 2021-03-01 (week 1). A one-week warm-up
+    // (days 0–6) keeps them: expedited dormancy is still exactly 8 WD; a two-week warm-up (days 0–13) discards them.
+    let text = verification_toml("none", "2021-03-01", "2021-03-10", 100);
+    let kept = run_summary(&load(&text, &["run.warmup_weeks=1"]), 1);
+    assert_eq!(kept.options["expedited"].dormancy_wd.mean, 8.0);
+    assert_eq!(kept.warmup.weeks, 1);
+    let dropped = run_summary(&load(&text, &["run.warmup_weeks=2"]), 1);
+    assert_eq!(dropped.options["expedited"].dormancy_wd.episodes_pooled, 0);
+    assert!(dropped.options["expedited"].dormancy_wd.mean.is_nan());
+    // The migrations themselves still happen; only the statistics are discarded.
+    assert_eq!(dropped.options["expedited"].migrated_sites, kept.options["expedited"].migrated_sites);
+    let too_long = dormsim::scenario::Scenario::load(&text, "test", &["run.warmup_weeks=18".to_string()]);
+    assert!(too_long.unwrap_err().to_string().contains("run.warmup_weeks"));
+}

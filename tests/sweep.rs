@@ -155,3 +155,29 @@ fn a_bad_spec_is_an_input_error() {
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("dcc.failure_probability"), "{stderr}");
 }
+
+#[test]
+fn sweep_with_precision_adds_replications_per_point_and_records_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p");
+    let output = assert_cmd::Command::cargo_bin("dormsim")
+        .unwrap()
+        .args(["sweep", "--vary", "options.expedited.notice_wd=6,10", "--sites", "3000", "--replications", "2"])
+        .args(["--precision", "0.5", "--max-replications", "12", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let per_point = manifest["study"]["precision_per_point"].as_array().unwrap();
+    assert_eq!(per_point.len(), 2);
+    for p in per_point {
+        let r = &p["record"];
+        // Either the target was met or the maximum was reached; never more than the maximum.
+        let n = r["replications"].as_u64().unwrap();
+        assert!(n <= 12 && n >= 2);
+        assert!(r["reached"].as_bool().unwrap() == (r["achieved_half_width"].as_f64().unwrap() <= 0.5));
+    }
+    assert!(out.join("scenario.toml").is_file());
+}

@@ -3,6 +3,7 @@
 //! a metric's mean and confidence bounds come from the t distribution over replications (Law, *Simulation Modeling
 //! and Analysis*, §9.4.1), and differences between two configurations run with the same seed are paired.
 
+use super::summary::{mean_weekly, peak_weekly, total_weekly_fte};
 use super::{ReplicationResult, weekly_fte};
 use crate::metrics::{Histogram, OptionMetrics};
 use crate::scenario::Scenario;
@@ -170,14 +171,12 @@ pub fn resolve(spec: &str, s: &Scenario) -> Result<Vec<Metric>, MetricError> {
         .collect())
 }
 
+/// Mean weekly FTE after the warm-up, of one party or (None) in total.
 fn mean_weekly_fte(s: &Scenario, m: &OptionMetrics, party: Option<usize>) -> f64 {
-    let series = weekly_fte(s, m);
-    let weeks = f64::from(s.run.horizon_days) / 7.0;
-    let total: f64 = match party {
-        Some(p) => series[p].iter().sum(),
-        None => series.iter().flatten().sum(),
-    };
-    total / weeks
+    match party {
+        Some(p) => mean_weekly(s, &weekly_fte(s, m)[p]),
+        None => mean_weekly(s, &total_weekly_fte(s, m)),
+    }
 }
 
 impl Metric {
@@ -200,11 +199,7 @@ impl Metric {
                 let index = party.map(|p| crate::cases::Party::ALL.iter().position(|x| *x == p).expect("a party"));
                 mean_weekly_fte(s, m, index)
             }
-            Measure::ManualFtePeak => {
-                let series = weekly_fte(s, m);
-                let weeks = series.first().map_or(0, Vec::len);
-                (0..weeks).map(|w| series.iter().map(|p| p[w]).sum::<f64>()).fold(0.0, f64::max)
-            }
+            Measure::ManualFtePeak => peak_weekly(s, &total_weekly_fte(s, m)),
             Measure::StillDormantAtEnd => m.still_dormant_at_end as f64,
             Measure::MeanDormantStock => m.stock_site_days as f64 / f64::from(s.run.horizon_days),
             Measure::Reduction(e) => e.of(base).mean() - e.of(m).mean(),

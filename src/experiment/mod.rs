@@ -10,6 +10,7 @@ mod precision;
 pub mod sensitivity;
 mod summary;
 pub mod sweep;
+pub mod warmup;
 
 pub use precision::{BATCH as PRECISION_BATCH, PrecisionRecord, headline_half_width, run_to_precision};
 pub use summary::{Comparison, DistributionSummary, FteSummary, OptionSummary, Summary, summarise, weekly_fte};

@@ -292,10 +292,11 @@ mod tests {
 
     #[test]
     fn a_failure_just_above_the_answer_is_reported_as_non_monotone() {
-        // Meets at 3 and from 5 on, fails at 4: bisection over 0..10 lands on 3; the evidence run at 4 fails.
-        let s = bisect::<()>(10, 2, |i| Ok(i == 3 || i >= 5)).unwrap();
-        assert_eq!(s.answer, Some(3));
-        assert_eq!(s.non_monotone, [4]);
+        // Meets from 4 on except at 6: bisection over 0..10 (9 meets, 0 fails, 4 meets, 2 fails, 3 fails) lands on
+        // 4; the evidence runs at 5 and 6 find the failure at 6.
+        let s = bisect::<()>(10, 2, |i| Ok(i >= 4 && i != 6)).unwrap();
+        assert_eq!(s.answer, Some(4));
+        assert_eq!(s.non_monotone, [6]);
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub struct Summary {
     pub start_date: String,
     pub horizon_days: i32,
     pub calendar: String,
+    /// Weeks discarded at the start, and what MSER-5 suggests on this run.
+    pub warmup: super::warmup::WarmupSummary,
     /// Simulated installations and the fleet they represent; multiply counts by `scale_to_represented`.
     pub installations: u32,
     pub represents: u64,
@@ -165,12 +167,36 @@ pub fn weekly_fte(s: &Scenario, m: &OptionMetrics) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// `weeks` = horizon_days / 7 (a partial last week counts for its share, so the mean is per 7 days).
-fn fte_summary(series: &[Vec<f64>], weeks: f64) -> FteSummary {
-    let means: Vec<f64> = series.iter().map(|x| x.iter().sum::<f64>() / weeks).collect();
-    let peaks: Vec<f64> = series.iter().map(|x| x.iter().copied().fold(0.0, f64::max)).collect();
+/// The weeks whose statistics count: the first week after the warm-up, and their number in 7-day units
+/// ((horizon − warm-up) days / 7; a partial last week counts for its share, so a mean is per 7 days).
+pub fn counted_weeks(s: &Scenario) -> (usize, f64) {
+    (s.run.warmup_weeks as usize, f64::from(s.run.horizon_days - s.run.warmup_days()) / 7.0)
+}
+
+/// Mean weekly value of a weekly series over the counted weeks.
+pub fn mean_weekly(s: &Scenario, series: &[f64]) -> f64 {
+    let (first, weeks) = counted_weeks(s);
+    series.iter().skip(first).sum::<f64>() / weeks
+}
+
+/// Largest value of a weekly series over the counted weeks.
+pub fn peak_weekly(s: &Scenario, series: &[f64]) -> f64 {
+    series.iter().skip(counted_weeks(s).0).copied().fold(0.0, f64::max)
+}
+
+/// Weekly FTE of all parties together.
+pub fn total_weekly_fte(s: &Scenario, m: &OptionMetrics) -> Vec<f64> {
+    let series = weekly_fte(s, m);
+    (0..m.weekly.weeks()).map(|w| series.iter().map(|p| p[w]).sum()).collect()
+}
+
+fn fte_summary(s: &Scenario, series: &[Vec<f64>]) -> FteSummary {
+    let means: Vec<f64> = series.iter().map(|x| mean_weekly(s, x)).collect();
+    let peaks: Vec<f64> = series.iter().map(|x| peak_weekly(s, x)).collect();
     let n_weeks = series.first().map_or(0, Vec::len);
-    let mean_series: Vec<f64> = (0..n_weeks).map(|w| series.iter().map(|x| x[w]).sum::<f64>()).collect();
+    let first = counted_weeks(s).0;
+    let mean_series: Vec<f64> =
+        (0..n_weeks).map(|w| if w < first { 0.0 } else { series.iter().map(|x| x[w]).sum::<f64>() }).collect();
     let peak_week =
         mean_series.iter().enumerate().fold(0, |best, (w, v)| if *v > mean_series[best] { w } else { best });
     let (mean, peak) = (mean_ci95(&means), mean_ci95(&peaks));
@@ -180,33 +206,31 @@ fn fte_summary(series: &[Vec<f64>], weeks: f64) -> FteSummary {
 /// Per party and in total: FTE summaries over replications.
 fn manual_fte(s: &Scenario, reps: &[ReplicationResult], o: usize) -> IndexMap<String, FteSummary> {
     let per_rep: Vec<Vec<Vec<f64>>> = reps.iter().map(|r| weekly_fte(s, &r.options[o])).collect();
-    let weeks = f64::from(s.run.horizon_days) / 7.0;
     let mut out = IndexMap::new();
     for (p, party) in Party::ALL.iter().enumerate() {
         let series: Vec<Vec<f64>> = per_rep.iter().map(|r| r[p].clone()).collect();
-        out.insert(party.name().to_string(), fte_summary(&series, weeks));
+        out.insert(party.name().to_string(), fte_summary(s, &series));
     }
     let totals: Vec<Vec<f64>> =
         per_rep.iter().map(|r| (0..r[0].len()).map(|w| r.iter().map(|p| p[w]).sum()).collect()).collect();
-    out.insert("total".to_string(), fte_summary(&totals, weeks));
+    out.insert("total".to_string(), fte_summary(s, &totals));
     out
 }
 
 fn option_summary(s: &Scenario, reps: &[ReplicationResult], o: usize) -> OptionSummary {
     let m = |f: &dyn Fn(&OptionMetrics) -> u64| mean_of(reps, o, |x| f(x) as f64);
+    // Manual cases after the warm-up, from the weekly series.
+    let first = counted_weeks(s).0;
+    let cases = |x: &OptionMetrics, c: ManualCase| -> u64 { x.weekly.manual[c as usize].iter().skip(first).sum() };
     let mut manual = IndexMap::new();
-    manual.insert("total".to_string(), m(&|x| x.manual_total()));
+    manual.insert("total".to_string(), m(&|x| ManualCase::ALL.iter().map(|&c| cases(x, c)).sum()));
     for case in ManualCase::ALL {
-        manual.insert(case.name().to_string(), m(&|x| x.manual_cases[case as usize]));
+        manual.insert(case.name().to_string(), m(&|x| cases(x, case)));
     }
     let mut by_party = IndexMap::new();
     for party in Party::ALL {
         let cases = |x: &OptionMetrics| -> u64 {
-            ManualCase::ALL
-                .iter()
-                .filter(|&&c| s.manual.handling(c).party == party)
-                .map(|&c| x.manual_cases[c as usize])
-                .sum()
+            ManualCase::ALL.iter().filter(|&&c| s.manual.handling(c).party == party).map(|&c| cases(x, c)).sum()
         };
         by_party.insert(party.name().to_string(), m(&cases));
     }
@@ -244,9 +268,7 @@ fn comparison(s: &Scenario, reps: &[ReplicationResult], o: usize) -> Comparison 
     let wd = diff(&|x| &x.dormancy_wd);
     let days = diff(&|x| &x.dormancy_days);
     let restored = diff(&|x| &x.restored_wd);
-    let mean_fte = |r: &ReplicationResult, o: usize| -> f64 {
-        weekly_fte(s, &r.options[o]).iter().flatten().sum::<f64>() / (f64::from(s.run.horizon_days) / 7.0)
-    };
+    let mean_fte = |r: &ReplicationResult, o: usize| -> f64 { mean_weekly(s, &total_weekly_fte(s, &r.options[o])) };
     let extra = mean_ci95(&reps.iter().map(|r| mean_fte(r, o) - mean_fte(r, 0)).collect::<Vec<_>>());
     let site = mean_ci95(
         &reps
@@ -287,6 +309,7 @@ pub fn summarise(s: &Scenario, reps: &[ReplicationResult]) -> Summary {
         start_date: s.run.start_date.to_string(),
         horizon_days: s.run.horizon_days,
         calendar: s.run.calendar.name().to_string(),
+        warmup: super::warmup::summarise(s, reps),
         installations: s.fleet.installations,
         represents: s.fleet.represents,
         scale_to_represented: 1.0 / s.fleet.sample_fraction,

@@ -25,6 +25,10 @@ pub struct Weekly {
     pub smso_waiting_peak: Vec<u64>,
     /// Manual cases per week, one series per case type (`ManualCase as usize`).
     pub manual: Vec<Vec<u64>>,
+    /// Episodes begun in the run and ended by migration, by the week they *began*, and their summed working days
+    /// of dormancy (the series the warm-up is chosen from).
+    pub migrated_by_start: Vec<u64>,
+    pub migrated_by_start_wd: Vec<u64>,
 }
 
 impl Weekly {
@@ -39,7 +43,9 @@ impl Weekly {
             dcc_attempts: z.clone(),
             smso_requests: z.clone(),
             smso_waiting_peak: z.clone(),
-            manual: vec![z; ManualCase::COUNT],
+            manual: vec![z.clone(); ManualCase::COUNT],
+            migrated_by_start: z.clone(),
+            migrated_by_start_wd: z,
         }
     }
 
@@ -155,6 +161,15 @@ impl OptionMetrics {
             if by_migration {
                 Weekly::bump(&mut self.weekly.migrations, day);
             }
+        }
+    }
+
+    /// An episode that began on `since` (inside the horizon) ended by migration after `wd` working days.
+    pub fn record_migrated_by_start(&mut self, since: i32, wd: u32) {
+        if self.weekly.inside(since) {
+            let w = since as usize / 7;
+            self.weekly.migrated_by_start[w] += 1;
+            self.weekly.migrated_by_start_wd[w] += u64::from(wd);
         }
     }
 

@@ -135,5 +135,6 @@ pub fn render_summary(summary: &Summary) -> String {
         "\nto migr.: SSD to migration; to service: SSD to restored smart service (supplier DCC-ready, R12). per-site:\n\
          mean over installations dormant under either option of the difference in dormant WD within the horizon."
     );
+    let _ = writeln!(out, "warm-up: {}.", summary.warmup.note);
     out
 }

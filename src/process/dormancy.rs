@@ -67,9 +67,13 @@ impl Sim<'_> {
         self.sites[site as usize].dormant_wd_total += self.cal.count_wd(a, b).max(0) as u32;
         self.metrics.episode_site_days += (b - a).max(0) as u64;
         if by_migration && since >= 0 {
+            let wd = self.cal.count_wd(since, day).max(0) as u32;
             self.metrics.migrated_new += 1;
-            self.metrics.dormancy_wd.add(self.cal.count_wd(since, day).max(0) as u32);
-            self.metrics.dormancy_days.add((day - since).max(0) as u32);
+            self.metrics.record_migrated_by_start(since, wd);
+            if since >= self.s.run.warmup_days() {
+                self.metrics.dormancy_wd.add(wd);
+                self.metrics.dormancy_days.add((day - since).max(0) as u32);
+            }
         }
         self.metrics.record_end(day, by_migration);
         self.stock_change(day, false);

@@ -40,7 +40,7 @@ impl Sim<'_> {
         st.service_pending = false;
         let since = st.dormant_since;
         self.metrics.restored += 1;
-        if since >= 0 {
+        if since >= self.s.run.warmup_days() {
             self.metrics.restored_wd.add(self.cal.count_wd(since, day).max(0) as u32);
             self.metrics.restored_days.add((day - since).max(0) as u32);
         }

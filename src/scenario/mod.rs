@@ -43,9 +43,24 @@ pub struct Scenario {
 pub struct RunConfig {
     pub start_date: NaiveDate,
     pub horizon_days: i32,
+    /// Weeks at the start whose statistics are discarded (episodes begun in them, manual work in them); 0 = none.
+    /// Not serialised when 0, so scenarios without a warm-up keep their hash.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub warmup_weeks: u32,
     pub replications: u32,
     pub seed: u64,
     pub calendar: Region,
+}
+
+fn is_zero(v: &u32) -> bool {
+    *v == 0
+}
+
+impl RunConfig {
+    /// First day (from the start) whose statistics count.
+    pub fn warmup_days(&self) -> i32 {
+        self.warmup_weeks as i32 * 7
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

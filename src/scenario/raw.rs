@@ -60,6 +60,7 @@ pub struct RawSensitivity {
 pub struct RawRun {
     pub start_date: RawDate,
     pub horizon_days: Option<i64>,
+    pub warmup_weeks: Option<i64>,
     pub replications: Option<i64>,
     pub seed: Option<i64>,
     pub calendar: Option<String>,

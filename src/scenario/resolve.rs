@@ -160,9 +160,18 @@ fn check_sensitivity(s: &RawSensitivity) -> R<()> {
 
 fn resolve_run(r: &RawRun) -> R<RunConfig> {
     let calendar = r.calendar.as_deref().unwrap_or("england-wales");
+    let horizon_days = positive_int("run.horizon_days", r.horizon_days.unwrap_or(365), MAX_HORIZON_DAYS)? as i32;
+    let warmup_weeks = non_negative_int("run.warmup_weeks", r.warmup_weeks.unwrap_or(0), MAX_HORIZON_DAYS)?;
+    if warmup_weeks * 7 >= i64::from(horizon_days) {
+        return Err(KeyError::new(
+            "run.warmup_weeks",
+            format!("must end before the horizon ({horizon_days} days), got {warmup_weeks} weeks"),
+        ));
+    }
     Ok(RunConfig {
         start_date: r.start_date.0,
-        horizon_days: positive_int("run.horizon_days", r.horizon_days.unwrap_or(365), MAX_HORIZON_DAYS)? as i32,
+        horizon_days,
+        warmup_weeks: warmup_weeks as u32,
         replications: positive_int("run.replications", r.replications.unwrap_or(10), 1_000_000)? as u32,
         seed: non_negative_int("run.seed", r.seed.unwrap_or(1), i64::MAX)? as u64,
         calendar: Region::parse(calendar).ok_or_else(|| {

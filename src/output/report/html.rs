@@ -422,6 +422,7 @@ fn methods_section(h: &mut String, run: &RunDir) {
         "Common random numbers: within a replication every option sees the same fleet, switching history and \
          per-installation draws, so option differences are paired."
             .to_string(),
+        format!("Warm-up: {}.", s.warmup.note),
         "Means are means over replications of each replication’s mean, with Student-t 95% confidence intervals \
          (mean ± t(0.975, n−1)·s/√n); comparisons use the paired-t interval of the per-replication differences. With \
          one replication there is no interval."
