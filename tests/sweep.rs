@@ -176,7 +176,7 @@ fn sweep_with_precision_adds_replications_per_point_and_records_them() {
         let r = &p["record"];
         // Either the target was met or the maximum was reached; never more than the maximum.
         let n = r["replications"].as_u64().unwrap();
-        assert!(n <= 12 && n >= 2);
+        assert!((2..=12).contains(&n));
         assert!(r["reached"].as_bool().unwrap() == (r["achieved_half_width"].as_f64().unwrap() <= 0.5));
     }
     assert!(out.join("scenario.toml").is_file());

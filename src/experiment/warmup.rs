@@ -7,11 +7,10 @@
 //!
 //! The series is the mean dormancy (WD) of the first option's migrated episodes by the week they began, pooled
 //! over replications. Episodes that began near the horizon are only counted if they migrated in time, which biases
-//! the tail of the series down, so weeks later than the horizon minus the 90th percentile of dormancy (calendar
-//! days) are left out of the series.
+//! the tail of the series down, so the last quarter of the weeks is left out of the series (a fixed share, so the
+//! series and the suggestion do not depend on the warm-up chosen).
 
 use super::ReplicationResult;
-use crate::metrics::Histogram;
 use crate::scenario::Scenario;
 use serde::{Deserialize, Serialize};
 
@@ -49,18 +48,16 @@ pub fn mser5(series: &[f64]) -> Option<usize> {
     Some(best * BATCH)
 }
 
-/// The series MSER-5 is applied to: pooled mean dormancy by start week, weeks with no migrated episode left out,
-/// censored tail cut.
-pub fn dormancy_by_start_week(s: &Scenario, reps: &[ReplicationResult]) -> Vec<f64> {
+/// Share of the weeks at the end left out of the series (censoring: see the module doc).
+const TAIL_SHARE: f64 = 0.25;
+
+/// The series MSER-5 is applied to: pooled mean dormancy by start week over the first three quarters of the
+/// weeks, weeks with no migrated episode left out.
+pub fn dormancy_by_start_week(reps: &[ReplicationResult]) -> Vec<f64> {
     let Some(first) = reps.first() else { return Vec::new() };
     let weeks = first.options[0].weekly.migrated_by_start.len();
-    let mut days = Histogram::new();
-    for r in reps {
-        days.merge(&r.options[0].dormancy_days);
-    }
-    let tail_days = days.quantile(0.9).map_or(0, |d| d as i32);
-    let usable = ((s.run.horizon_days - tail_days).max(0) / 7) as usize;
-    (0..weeks.min(usable))
+    let usable = (weeks as f64 * (1.0 - TAIL_SHARE)).floor() as usize;
+    (0..usable)
         .filter_map(|w| {
             let n: u64 = reps.iter().map(|r| r.options[0].weekly.migrated_by_start[w]).sum();
             let wd: u64 = reps.iter().map(|r| r.options[0].weekly.migrated_by_start_wd[w]).sum();
@@ -70,7 +67,7 @@ pub fn dormancy_by_start_week(s: &Scenario, reps: &[ReplicationResult]) -> Vec<f
 }
 
 pub fn summarise(s: &Scenario, reps: &[ReplicationResult]) -> WarmupSummary {
-    let series = dormancy_by_start_week(s, reps);
+    let series = dormancy_by_start_week(reps);
     let suggested = mser5(&series).map(|d| d as u32);
     let weeks = s.run.warmup_weeks;
     let discarded = if weeks == 0 {
