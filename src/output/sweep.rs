@@ -8,6 +8,7 @@ use super::{Manifest, OutputError, in_staging, write_json};
 use crate::experiment::sweep::{Grid, SweepRow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use polars::prelude::*;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -278,7 +279,8 @@ impl SweepChart {
                 PathElement::new([(u, y), (v, y)], INK.stroke_width(2))
             });
             chart.draw_series(dashes)?;
-            chart.draw_series(std::iter::once(Text::new(label.clone(), (a, y), text(13.0, INK))))?;
+            let above = text(13.0, INK).pos(Pos::new(HPos::Left, VPos::Bottom));
+            chart.draw_series(std::iter::once(Text::new(format!(" {label}"), (a, y), above)))?;
         }
         for l in &self.lines {
             chart.draw_series(LineSeries::new(l.points.iter().map(|p| (p.0, p.1)), l.colour.stroke_width(2)))?;
@@ -298,6 +300,18 @@ fn metric_label(metric: &str) -> String {
         "firmware_wait_wd" => "SMSO firmware wait (WD)",
         "manual_fte_total" => "Manual effort, mean week (FTE, GB)",
         "still_dormant_at_end" => "Still dormant at the end (installations, simulated)",
+        "dormancy_wd_p50" => "Median dormancy to migration per replication (WD)",
+        "dormancy_wd_p90" => "90th percentile dormancy to migration (WD)",
+        "dormancy_wd_p95" => "95th percentile dormancy to migration (WD)",
+        "restored_wd_p50" => "Median dormancy to restored service (WD)",
+        "restored_wd_p90" => "90th percentile dormancy to restored service (WD)",
+        "restored_wd_p95" => "95th percentile dormancy to restored service (WD)",
+        "firmware_late_share" => "Share of SMSO configurations later than the SLA",
+        "manual_fte_peak" => "Manual effort, peak week (FTE, GB)",
+        "manual_fte_dcc" => "DCC manual effort, mean week (FTE, GB)",
+        "manual_fte_supplier" => "Supplier manual effort, mean week (FTE, GB)",
+        "extra_manual_fte" => "Extra manual effort vs baseline option (FTE, GB)",
+        "mean_dormant_stock" => "Mean dormant stock (installations, simulated)",
         other => other,
     }
     .to_string()
