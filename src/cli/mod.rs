@@ -77,6 +77,9 @@ enum Command {
         /// Output folder for the combined run.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Replace an output folder dormsim did not write.
+        #[arg(long)]
+        force: bool,
     },
     /// Rebuild the charts, report.html and summary.md of a finished run from its written files (no simulation).
     #[command(after_help = "Example:\n  dormsim run --out output/b && dormsim report output/b")]
@@ -269,6 +272,10 @@ pub struct SimulationArgs {
     /// Override a scenario key by its dotted path, e.g. run.calendar=none (repeatable; a swept key wins over it).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    /// Replace an output folder dormsim did not write, and run even when the memory estimate exceeds the memory
+    /// available.
+    #[arg(long)]
+    force: bool,
 }
 
 impl SimulationArgs {
@@ -288,6 +295,12 @@ impl SimulationArgs {
         o
     }
 
+    /// Check before any work that the output folder may be written and that the run fits in memory.
+    pub fn preflight(&self, s: &dormsim::scenario::Scenario, out_dir: &std::path::Path) -> Result<(), Failure> {
+        dormsim::output::check_destination(out_dir, self.force).map_err(Failure::input)?;
+        guard_memory(s, self.threads(), self.force)
+    }
+
     /// Worker threads: the flag, or one per core.
     pub fn threads(&self) -> usize {
         match self.threads {
@@ -295,6 +308,34 @@ impl SimulationArgs {
             Some(n) => n,
         }
     }
+}
+
+/// Refuse a run whose memory estimate exceeds the memory available (Linux `MemAvailable`), unless forced.
+fn guard_memory(s: &dormsim::scenario::Scenario, threads: usize, force: bool) -> Result<(), Failure> {
+    let estimate = dormsim::experiment::estimate_peak_bytes(s, threads);
+    let Some(available) = available_memory_bytes() else { return Ok(()) };
+    if estimate <= available || force {
+        return Ok(());
+    }
+    let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
+    Err(Failure::input(anyhow::anyhow!(
+        "this run needs an estimated {:.1} GiB of memory ({} installations × {} replications in flight on {} threads) \
+but {:.1} GiB is available; run fewer replications at once (--threads 1), simulate fewer installations (--sites), \
+or pass --force to run anyway",
+        gib(estimate),
+        s.fleet.installations,
+        threads.min(s.run.replications as usize).max(1),
+        threads,
+        gib(available)
+    )))
+}
+
+/// `MemAvailable` from /proc/meminfo, in bytes (None where it cannot be read).
+fn available_memory_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// A progress bar on stderr counting replication × option runs; hidden when stderr is not a terminal.
@@ -365,7 +406,10 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Validate { file, set } => scenario::validate(&file, &set),
         Command::Calendar(args) => calendar::calendar(args),
         Command::Report { run_dir } => report(&run_dir),
-        Command::Merge { shards, out } => merge::merge(&shards, &out),
+        Command::Merge { shards, out, force } => {
+            dormsim::output::check_destination(&out, force).map_err(Failure::input)?;
+            merge::merge(&shards, &out)
+        }
         Command::Sweep(args) => sweep::sweep(args),
         Command::Plan(args) => plan::plan(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),

@@ -91,6 +91,7 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     }
     let threads = args.sim.threads();
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-plan", base.name)));
+    args.sim.preflight(&base, &out_dir)?;
     let per_value = u64::from(base.run.replications) * base.options.len() as u64;
     let bar = super::progress_bar("planning", per_value * (2 + values.len().ilog2() as u64 + 1 + args.evidence as u64));
     let started = Instant::now();

@@ -11,6 +11,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let (scenario, source, text) = super::scenario::load(args.scenario.as_deref(), &overrides)?;
     let threads = args.sim.threads();
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
+    args.sim.preflight(&scenario, &out_dir)?;
     let numbers = match args.shard {
         Some((i, n)) => experiment::shard_replications(scenario.run.replications, i, n),
         None => (0..scenario.run.replications).collect(),

@@ -26,6 +26,18 @@ pub fn show() -> Result<(), Failure> {
 }
 
 pub fn validate(file: &Path, overrides: &[String]) -> Result<(), Failure> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read scenario file {}", file.display()))
+        .map_err(Failure::input)?;
+    let source = file.display().to_string();
+    let problems = Scenario::check_all(&text, &source, overrides);
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("error: {p}");
+        }
+        let n = problems.len();
+        return Err(Failure::input(anyhow::anyhow!("{source}: {n} problem{}", if n == 1 { "" } else { "s" })));
+    }
     let (s, source, _) = load(Some(file), overrides)?;
     let options: Vec<&str> = s.options.iter().map(|o| o.name.as_str()).collect();
     println!(

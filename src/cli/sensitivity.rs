@@ -82,6 +82,9 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         }
     }
     let metrics = metrics(&args, &base)?;
+    let out_dir =
+        args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sensitivity", base.name)));
+    args.sim.preflight(&base, &out_dir)?;
     let threads = args.sim.threads();
     let exec = Execution { threads };
     let per_setting = u64::from(base.run.replications) * base.options.len() as u64;
@@ -126,8 +129,6 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         "command": "sensitivity", "metrics": specs, "percent": settings.percent, "only": args.only,
         "parameters": results.len(), "skipped": skipped.len(),
     }));
-    let out_dir =
-        args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sensitivity", base.name)));
     let artifacts = SensitivityArtifacts {
         scenario: &base.name,
         metrics: &specs,

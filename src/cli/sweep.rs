@@ -47,6 +47,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         Ok(Some(_)) => u64::from(args.precision.max_replications),
         _ => u64::from(s.run.replications),
     };
+    args.sim.preflight(&base, &out_dir)?;
     let total: u64 = scenarios.iter().map(|s| per_point(s) * s.options.len() as u64).sum();
     let bar = super::progress_bar("sweeping", total);
     let started = Instant::now();

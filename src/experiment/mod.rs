@@ -49,6 +49,23 @@ pub enum ExperimentError {
     ThreadPool { threads: usize, source: rayon::ThreadPoolBuildError },
 }
 
+/// Fixed memory of a run (calendar, tables, thread stacks, allocator), bytes.
+const BASE_BYTES: u64 = 64 << 20;
+/// Memory per installation of one replication in flight with all its options (fleet, switching history,
+/// per-option state, per-site paired results), bytes: measured peak RSS of one replication, 3 options — 141 MB at
+/// 1 M installations, 425 MB at 3 M — rounded up for larger option counts (docs/reliability.md).
+const BYTES_PER_INSTALLATION: u64 = 110;
+/// Further bytes per installation for each option beyond three.
+const BYTES_PER_INSTALLATION_OPTION: u64 = 25;
+
+/// Estimated peak memory of running `s` on `threads` worker threads: replications in flight at once × the
+/// per-replication footprint, plus a fixed part. Conservative by design (it refuses rather than swaps).
+pub fn estimate_peak_bytes(s: &Scenario, threads: usize) -> u64 {
+    let in_flight = (threads.max(1) as u64).min(u64::from(s.run.replications.max(1)));
+    let per_site = BYTES_PER_INSTALLATION + BYTES_PER_INSTALLATION_OPTION * (s.options.len() as u64).saturating_sub(3);
+    BASE_BYTES + in_flight * u64::from(s.fleet.installations) * per_site
+}
+
 /// The calendar a scenario's runs use: covers the longest backlog age before day 0 and a year past the horizon.
 pub fn calendar_for(s: &Scenario) -> WorkCalendar {
     WorkCalendar::new(s.run.calendar, s.run.start_date, -(MAX_BACKLOG_AGE_DAYS as i32) - 10, s.run.horizon_days)

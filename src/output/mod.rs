@@ -11,12 +11,14 @@ mod manifest;
 pub mod report;
 mod rundir;
 pub mod sensitivity;
+pub mod staging;
 pub mod sweep;
 mod tables;
 
 pub use console::render_summary;
 pub use manifest::Manifest;
 pub use rundir::RunDir;
+pub use staging::{Staging, abandon_all, check_destination};
 pub use tables::{distribution_frame, manual_weekly_frame, weekly_frame};
 
 use crate::experiment::{ReplicationResult, Summary};
@@ -36,8 +38,10 @@ pub struct RunArtifacts<'a> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {cause}")]
+    Io { path: PathBuf, cause: std::io::Error },
+    #[error("output folder {path} {message}")]
+    Destination { path: PathBuf, message: String },
     #[error("{path}: {message}")]
     Table { path: PathBuf, message: String },
     #[error("{path}: {message}")]
@@ -48,7 +52,7 @@ pub enum OutputError {
 
 impl OutputError {
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        Self::Io { path: path.to_path_buf(), source }
+        Self::Io { path: path.to_path_buf(), cause: source }
     }
 }
 
@@ -114,9 +118,8 @@ pub fn default_exporters() -> Vec<Box<dyn Exporter>> {
     ]
 }
 
-/// Write all outputs to `out_dir` atomically (staging folder, then rename): the data files, then the charts and
-/// report built from them. Existing files of the same names in `out_dir` are replaced; other files there are left
-/// alone. Returns the files written.
+/// Write all outputs to `out_dir` atomically (staging folder, then one swap): the data files, then the charts and
+/// report built from them. The whole folder is replaced. Returns the files written.
 pub fn write_run(run: &RunArtifacts, out_dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
     in_staging(out_dir, |staging| {
         let mut files = Vec::new();
@@ -128,43 +131,26 @@ pub fn write_run(run: &RunArtifacts, out_dir: &Path) -> Result<Vec<PathBuf>, Out
     })
 }
 
-/// Rebuild the charts and the report of a finished run in `run_dir` from its written files.
+/// Rebuild the charts and the report of a finished run in `run_dir` from its written files (the other files are
+/// kept; the folder is replaced in one swap like a run).
 pub fn rebuild_report(run_dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
     let run = RunDir::load(run_dir)?;
-    in_staging(run_dir, |staging| report::build(&run, staging))
+    let staging = Staging::new(run_dir)?;
+    staging.copy_destination()?;
+    let files = report::build(&run, staging.path())?;
+    staging.commit()?;
+    Ok(files.iter().map(|f| run_dir.join(f)).collect())
 }
 
-/// Run `produce` on a fresh staging folder next to `out_dir`; on success move every file it reports (relative
-/// paths, sub-folders allowed) into `out_dir`; on failure remove the staging folder and leave `out_dir` alone.
+/// Run `produce` on a fresh staging folder for `out_dir`; on success the staging folder replaces `out_dir` (one
+/// swap); on failure or panic it is removed and `out_dir` is left as it was. Returns the files `produce` reports,
+/// under `out_dir`.
 pub(crate) fn in_staging(
     out_dir: &Path,
     produce: impl FnOnce(&Path) -> Result<Vec<String>, OutputError>,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
-    let staging = parent.join(format!(
-        ".{}.staging-{}",
-        out_dir.file_name().and_then(|n| n.to_str()).unwrap_or("run"),
-        std::process::id()
-    ));
-    let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(&staging).map_err(|e| OutputError::io(&staging, e))?;
-    let files = match produce(&staging) {
-        Ok(f) => f,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    let mut written = Vec::new();
-    for name in files {
-        let to = out_dir.join(&name);
-        if let Some(dir) = to.parent() {
-            fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
-        }
-        fs::rename(staging.join(&name), &to).map_err(|e| OutputError::io(&to, e))?;
-        written.push(to);
-    }
-    let _ = fs::remove_dir_all(&staging);
-    Ok(written)
+    let staging = Staging::new(out_dir)?;
+    let files = produce(staging.path())?;
+    staging.commit()?;
+    Ok(files.iter().map(|f| out_dir.join(f)).collect())
 }

@@ -60,7 +60,7 @@ pub fn sensitivity_frame(a: &SensitivityArtifacts) -> DataFrame {
         ),
         Column::new("rank".into(), rows.iter().map(|(_, _, k)| *k).collect::<Vec<_>>()),
     ];
-    DataFrame::new_infer_height(columns).expect("columns of equal length")
+    DataFrame::new_infer_height(super::tables::nan_to_null(columns)).expect("columns of equal length")
 }
 
 fn table_error(path: &Path, e: PolarsError) -> OutputError {

@@ -49,7 +49,7 @@ pub fn sweep_frame(grid: &Grid, rows: &[SweepRow]) -> DataFrame {
         Column::new("ci95_high".into(), rows.iter().map(|r| r.ci95.map(|c| c[1])).collect::<Vec<_>>()),
         Column::new("replications".into(), rows.iter().map(|r| r.replications).collect::<Vec<_>>()),
     ]);
-    DataFrame::new_infer_height(columns).expect("columns of equal length")
+    DataFrame::new_infer_height(super::tables::nan_to_null(columns)).expect("columns of equal length")
 }
 
 fn table_error(path: &Path, e: PolarsError) -> OutputError {

@@ -54,7 +54,23 @@ fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<String, OutputError>
 }
 
 fn frame(columns: Vec<Column>) -> DataFrame {
-    DataFrame::new_infer_height(columns).expect("columns of equal length")
+    DataFrame::new_infer_height(nan_to_null(columns)).expect("columns of equal length")
+}
+
+/// Non-finite floats (an empty statistic: nothing migrated, no configuration) become nulls, so CSV cells are blank
+/// and Parquet values missing rather than `NaN`.
+pub(crate) fn nan_to_null(columns: Vec<Column>) -> Vec<Column> {
+    columns
+        .into_iter()
+        .map(|c| match c.dtype() {
+            DataType::Float64 => {
+                let values: Vec<Option<f64>> =
+                    c.f64().expect("a Float64 column").iter().map(|v| v.filter(|x| x.is_finite())).collect();
+                Column::new(c.name().clone(), values)
+            }
+            _ => c,
+        })
+        .collect()
 }
 
 /// Dormancy distribution pooled over replications: option, unit (`working_days` or `calendar_days`), value,

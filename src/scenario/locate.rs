@@ -7,6 +7,11 @@ use toml::de::{DeTable, DeValue};
 /// 1-based line of the key `path` (dot-separated, array indices as numbers) in `text`, if it is there. When only a
 /// prefix exists, the line of the deepest existing table is returned, which is where a missing key belongs.
 pub fn line_of(text: &str, path: &str) -> Option<usize> {
+    position_of(text, path).map(|(line, _)| line)
+}
+
+/// 1-based (line, column) of the key `path` in `text`, as [`line_of`]; the column counts characters.
+pub fn position_of(text: &str, path: &str) -> Option<(usize, usize)> {
     let root = DeTable::parse(text).ok()?;
     let mut span = None;
     let mut table = Some(root.get_ref());
@@ -25,8 +30,18 @@ pub fn line_of(text: &str, path: &str) -> Option<usize> {
         value = Some(item.get_ref());
         table = item.get_ref().as_table();
     }
-    let start = span?.start;
-    Some(text[..start.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1)
+    Some(position_at(text, span?.start))
+}
+
+/// Byte offset → 1-based (line, column in characters).
+pub fn position_at(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line_at(text, offset), before[line_start..].chars().count() + 1)
 }
 
 /// Byte offset → 1-based line.

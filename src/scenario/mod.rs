@@ -257,6 +257,11 @@ impl Scenario {
         resolve::load(text, source, overrides)
     }
 
+    /// Every problem of the scenario (empty when it is valid), for `dormsim validate`.
+    pub fn check_all(text: &str, source: &str, overrides: &[String]) -> Vec<ScenarioError> {
+        resolve::check_all(text, source, overrides)
+    }
+
     /// The embedded baseline with overrides.
     pub fn baseline(overrides: &[String]) -> Result<Scenario, ScenarioError> {
         Self::load(EMBEDDED_BASELINE, EMBEDDED_SOURCE, overrides)

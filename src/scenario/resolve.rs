@@ -1,8 +1,8 @@
 //! Raw scenario → validated `Scenario`: the one place where defaults live and every value is checked.
 //! Errors carry the dotted key; `load` adds the source and line.
 
-use super::error::{KeyError, ScenarioError};
-use super::locate::{apply_override, line_at, line_of, parse_override_value};
+use super::error::{KeyError, ScenarioError, closest, with_suggestion};
+use super::locate::{apply_override, parse_override_value, position_at, position_of, value_at};
 use super::raw::*;
 use super::*;
 use crate::dist::{Duration, RawDuration};
@@ -17,17 +17,105 @@ pub const MAX_HORIZON_DAYS: i64 = 36_500;
 type R<T> = Result<T, KeyError>;
 
 pub fn load(text: &str, source: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-    let at = |key: &str, message: String, from_set: bool| ScenarioError {
-        source: if from_set { "--set".to_string() } else { source.to_string() },
-        key: key.to_string(),
-        line: if from_set { None } else { line_of(text, key) },
-        message,
+    load_repaired(text, source, overrides, &[])
+}
+
+/// Most problems `check_all` reports before giving up.
+const MAX_PROBLEMS: usize = 100;
+
+/// How `check_all` takes a faulty key out of the way before checking again.
+#[derive(Debug, Clone)]
+enum Repair {
+    Remove,
+    /// A likely typo: move the value to the suggested key, so it is still checked.
+    Rename(String),
+    /// A required key: put a valid value (the embedded baseline's) in its place.
+    Replace(toml::Value),
+}
+
+/// Every problem of a scenario, not only the first: after each error its key is taken out of the way and the
+/// scenario is checked again — renamed to the suggested key for a likely typo, removed (so its default applies),
+/// or, when it is required, replaced by the embedded baseline's value. When none of these works the search stops.
+/// Empty when the scenario is valid.
+pub fn check_all(text: &str, source: &str, overrides: &[String]) -> Vec<ScenarioError> {
+    let baseline: Option<toml::Table> = super::EMBEDDED_BASELINE.parse().ok();
+    let mut problems: Vec<ScenarioError> = Vec::new();
+    let mut repairs: Vec<(String, Repair)> = Vec::new();
+    while problems.len() < MAX_PROBLEMS {
+        let Err(e) = load_repaired(text, source, overrides, &repairs) else { break };
+        if let Some(f) = missing_field(&e.message) {
+            let field = join(&e.key, f);
+            if let Some(r) = repairs.iter_mut().find(|(k, r)| *k == field && matches!(r, Repair::Remove)) {
+                match baseline.as_ref().and_then(|b| value_at(b, &field)) {
+                    Some(v) => {
+                        r.1 = Repair::Replace(v.clone());
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+        }
+        if problems.iter().any(|p| p.key == e.key && p.message == e.message) {
+            break;
+        }
+        let key = e.key.clone();
+        let typo = e.message.starts_with("unknown field");
+        let repair = match suggestion(&e.message).filter(|_| typo) {
+            Some(s) => Repair::Rename(match key.rsplit_once('.') {
+                Some((table, _)) => format!("{table}.{s}"),
+                None => s.to_string(),
+            }),
+            None => Repair::Remove,
+        };
+        problems.push(e);
+        if key.is_empty() || repairs.iter().any(|(k, _)| *k == key) {
+            break;
+        }
+        repairs.push((key, repair));
+    }
+    problems
+}
+
+/// The key suggested by "…; did you mean `x`?".
+fn suggestion(message: &str) -> Option<&str> {
+    message.split("; did you mean `").nth(1)?.split('`').next()
+}
+
+fn join(table: &str, field: &str) -> String {
+    if table.is_empty() { field.to_string() } else { format!("{table}.{field}") }
+}
+
+/// The field named by serde's "missing field `x`".
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
+}
+
+/// As [`load`], with each `(key, repair)` of `repairs` applied to the document after the overrides.
+fn load_repaired(
+    text: &str,
+    source: &str,
+    overrides: &[String],
+    repairs: &[(String, Repair)],
+) -> Result<Scenario, ScenarioError> {
+    let at = |key: &str, message: String, from_set: bool| {
+        let position = if from_set { None } else { position_of(text, key) };
+        ScenarioError {
+            source: if from_set { "--set".to_string() } else { source.to_string() },
+            key: key.to_string(),
+            line: position.map(|p| p.0),
+            column: position.map(|p| p.1),
+            message: with_suggestion(&message),
+        }
     };
-    let mut doc: toml::Table = text.parse().map_err(|e: toml::de::Error| ScenarioError {
-        source: source.to_string(),
-        key: String::new(),
-        line: e.span().map(|s| line_at(text, s.start)),
-        message: e.message().trim().to_string(),
+    let mut doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let position = e.span().map(|s| position_at(text, s.start));
+        ScenarioError {
+            source: source.to_string(),
+            key: String::new(),
+            line: position.map(|p| p.0),
+            column: position.map(|p| p.1),
+            message: e.message().trim().to_string(),
+        }
     })?;
     let mut set_keys = Vec::new();
     for item in overrides {
@@ -39,6 +127,16 @@ pub fn load(text: &str, source: &str, overrides: &[String]) -> Result<Scenario, 
         let value = if value.is_empty() { None } else { Some(parse_override_value(value)) };
         apply_override(&mut doc, key, value).map_err(|e| at(&e.key, e.message, true))?;
         set_keys.push(key.to_string());
+    }
+    for (key, repair) in repairs {
+        let value = value_at(&doc, key).cloned();
+        // These may fail only for a path through a non-table, which the first error already reported.
+        let _ = apply_override(&mut doc, key, None);
+        match (repair, value) {
+            (Repair::Rename(to), Some(v)) => drop(apply_override(&mut doc, to, Some(v))),
+            (Repair::Replace(v), _) => drop(apply_override(&mut doc, key, Some(v.clone()))),
+            _ => {}
+        }
     }
     // An error on a key, on a table containing an overridden key, or inside an overridden value, is attributed
     // to `--set`.
@@ -92,10 +190,11 @@ fn day_of(start: NaiveDate, date: NaiveDate) -> i32 {
 }
 
 fn index_of(key: &str, names: &[String], wanted: &str, what: &str) -> R<usize> {
-    names
-        .iter()
-        .position(|n| n == wanted)
-        .ok_or_else(|| KeyError::new(key, format!("unknown {what} `{wanted}` (known: {})", names.join(", "))))
+    names.iter().position(|n| n == wanted).ok_or_else(|| {
+        let hint = closest(wanted, names.iter().map(String::as_str))
+            .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+        KeyError::new(key, format!("unknown {what} `{wanted}` (known: {}){hint}", names.join(", ")))
+    })
 }
 
 /// Shares that must add up to 1 (within 1e-6).
