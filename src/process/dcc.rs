@@ -146,18 +146,16 @@ impl Sim<'_> {
     pub(super) fn on_active_release(&mut self) {
         let day = self.today();
         let order = self.ctx.active_order;
-        while let Some(&site) = order.get(self.active_next) {
-            if self.installation(site).active_day > day {
-                break;
-            }
-            self.active_next += 1;
-            self.active_queue.push_back(site);
+        let released = order.released_by(day);
+        if released > self.active_next {
+            self.active_queue.extend(&order.sites[self.active_next..released]);
+            self.active_next = released;
         }
         if !self.active_queue.is_empty() {
             self.ensure_batch(day);
         }
-        if let Some(&site) = order.get(self.active_next) {
-            let next = self.cal.next_wd_on_or_after(self.installation(site).active_day.max(day + 1));
+        if self.active_next < order.sites.len() {
+            let next = self.cal.next_wd_on_or_after(order.day_at(self.active_next).max(day + 1));
             self.q.schedule(at(next, ACTIVE_MINUTE), Event::ActiveRelease);
         }
     }
