@@ -123,6 +123,14 @@ impl<E> EventQueue<E> {
         }
     }
 
+    /// The event `k` places after the next one in the open day's sorted bucket, if any (for prefetching: events
+    /// scheduled later for the same day may still run before it).
+    #[inline]
+    pub fn peek_ahead(&self, k: usize) -> Option<&E> {
+        let n = self.open.len();
+        n.checked_sub(k + 1).map(|i| &self.open[i].event)
+    }
+
     /// Remove the next event if it is due no later than `until`, advancing the clock to its time.
     #[inline]
     pub fn pop_until(&mut self, until: SimTime) -> Option<(SimTime, E)> {

@@ -6,7 +6,7 @@
 //! programme did not use. Within each queue, first come first served.
 
 use super::{ACTIVE_MINUTE, BATCH_MINUTE, CHECK_MINUTE, Event, ManualCase, Phase, QueuedMigration, Sim};
-use crate::engine::at;
+use crate::engine::{at, prefetch};
 use crate::rng::Purpose;
 use crate::scenario::CosCheckWindow;
 use rand::RngExt;
@@ -96,6 +96,9 @@ impl Sim<'_> {
         let mut used = 0;
         while used < budget {
             let Some(m) = self.dcc_queue.pop_front() else { break };
+            if let Some(ahead) = self.dcc_queue.get(super::PREFETCH_AHEAD) {
+                self.prefetch_site(ahead.site);
+            }
             if !self.is_live(m.site, m.epoch) {
                 continue;
             }
@@ -165,6 +168,9 @@ impl Sim<'_> {
         let mut used = 0;
         while used < budget {
             let Some(site) = self.active_queue.pop_front() else { break };
+            if let Some(&ahead) = self.active_queue.get(super::PREFETCH_AHEAD) {
+                prefetch(&self.sites, ahead as usize);
+            }
             if self.sites[site as usize].phase != Phase::Active {
                 continue;
             }

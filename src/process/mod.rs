@@ -23,12 +23,16 @@ pub use site::{Phase, SiteState};
 
 use crate::arrivals::CosHistory;
 use crate::calendar::WorkCalendar;
-use crate::engine::{DailyBudget, EventQueue, ServerQueue, SimTime, at, day_of};
+use crate::engine::{DailyBudget, EventQueue, ServerQueue, SimTime, at, day_of, prefetch};
 use crate::fleet::Installation;
 use crate::metrics::OptionMetrics;
 use crate::rng::Streams;
 use crate::scenario::Scenario;
 use std::collections::VecDeque;
+
+/// How many entries ahead of the one being handled an installation's state is prefetched: far enough for the load
+/// to arrive before its turn, near enough that it is still in cache then.
+const PREFETCH_AHEAD: usize = 8;
 
 /// Minute of the day at which each kind of event happens.
 pub const SSD_MINUTE: SimTime = 0;
@@ -151,6 +155,23 @@ enum Event {
         site: u32,
     },
     DccBatch,
+}
+
+impl Event {
+    /// The installation the event is about, if any.
+    #[inline]
+    fn site(&self) -> Option<u32> {
+        match *self {
+            Event::Removal { site, .. }
+            | Event::Replan { site, .. }
+            | Event::Notice { site, .. }
+            | Event::SmsoRequest { site, .. }
+            | Event::ConfigDone { site, .. }
+            | Event::MigrationDue { site, .. }
+            | Event::ActiveRetry { site } => Some(site),
+            Event::Epcl { .. } | Event::Ready { .. } | Event::ActiveRelease | Event::DccBatch => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -295,15 +316,29 @@ impl<'a> Sim<'a> {
                 (None, None) => break,
             };
             if take_cos {
+                if let Some(ahead) = history.events.get(next + PREFETCH_AHEAD) {
+                    self.prefetch_site(ahead.site);
+                }
                 let cos = history.events[next];
                 next += 1;
                 self.q.advance_to(at(cos.ssd_day, SSD_MINUTE));
                 self.switches_processed += 1;
                 self.on_switch(&cos);
             } else if let Some((_, ev)) = self.q.pop() {
+                if let Some(site) = self.q.peek_ahead(PREFETCH_AHEAD).and_then(Event::site) {
+                    self.prefetch_site(site);
+                }
                 self.dispatch(ev);
             }
         }
+    }
+
+    /// Start loading an installation's state and attributes into cache ahead of its event (see
+    /// [`crate::engine::prefetch`]).
+    #[inline(always)]
+    fn prefetch_site(&self, site: u32) {
+        prefetch(&self.sites, site as usize);
+        prefetch(self.ctx.fleet, site as usize);
     }
 
     fn dispatch(&mut self, ev: Event) {
