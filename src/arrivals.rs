@@ -56,9 +56,8 @@ pub struct CosHistory {
 
 impl CosHistory {
     /// A history from explicit switches (for verification and tests): sorted by SSD and indexed by installation.
-    pub fn from_events(mut events: Vec<Cos>, sites: usize) -> Self {
-        events.sort_by_key(|c| c.ssd_day);
-        let mut history = CosHistory { events, ..Default::default() };
+    pub fn from_events(events: Vec<Cos>, sites: usize) -> Self {
+        let mut history = CosHistory { events: sort_by_ssd(events), ..Default::default() };
         history.index_by_site(sites);
         history
     }
@@ -94,6 +93,36 @@ impl CosHistory {
         self.site_start = start;
         self.site_days = site_days;
     }
+}
+
+/// Switches in SSD order, ties in their given order: a stable counting sort over SSD days (the days span a few
+/// years, the switches millions), the same order as a stable comparison sort in linear time.
+fn sort_by_ssd(events: Vec<Cos>) -> Vec<Cos> {
+    let (Some(first), Some(last)) =
+        (events.iter().map(|c| c.ssd_day).min(), events.iter().map(|c| c.ssd_day).max())
+    else {
+        return events;
+    };
+    let span = (i64::from(last) - i64::from(first) + 1) as usize;
+    if span > 4 * events.len() + 1024 {
+        let mut events = events;
+        events.sort_by_key(|c| c.ssd_day);
+        return events;
+    }
+    let mut start = vec![0usize; span + 1];
+    for c in &events {
+        start[(c.ssd_day - first) as usize + 1] += 1;
+    }
+    for d in 0..span {
+        start[d + 1] += start[d];
+    }
+    let mut sorted = events.clone();
+    for c in events {
+        let slot = &mut start[(c.ssd_day - first) as usize];
+        sorted[*slot] = c;
+        *slot += 1;
+    }
+    sorted
 }
 
 /// Mutable state of the generator: current supplier and pending flag per supply group.
