@@ -98,8 +98,7 @@ impl CosHistory {
 /// Switches in SSD order, ties in their given order: a stable counting sort over SSD days (the days span a few
 /// years, the switches millions), the same order as a stable comparison sort in linear time.
 fn sort_by_ssd(events: Vec<Cos>) -> Vec<Cos> {
-    let (Some(first), Some(last)) =
-        (events.iter().map(|c| c.ssd_day).min(), events.iter().map(|c| c.ssd_day).max())
+    let (Some(first), Some(last)) = (events.iter().map(|c| c.ssd_day).min(), events.iter().map(|c| c.ssd_day).max())
     else {
         return events;
     };
