@@ -1,8 +1,10 @@
-//! Criterion benchmarks of the simulator's hot paths: one replication of the baseline (all options), the event
-//! queue alone, and fleet + switching-history generation. Run with `cargo bench`; figures go in the notes.
+//! Criterion benchmarks of the simulator's hot paths: one replication of the baseline (all options) at 100 000 and
+//! 1 000 000 installations, the engine alone on a synthetic event mix, working-day arithmetic, and fleet +
+//! switching-history generation. Run with `cargo bench`; figures are in docs/performance.md.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use dormsim::engine::EventQueue;
+use dormsim::calendar::{Region, WorkCalendar};
+use dormsim::engine::{EventQueue, MINUTES_PER_DAY, at};
 use dormsim::experiment::{calendar_for, run_replication};
 use dormsim::rng::Streams;
 use dormsim::scenario::Scenario;
@@ -61,5 +63,66 @@ fn event_queue(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, replication, world, event_queue);
+/// The engine alone on the simulator's event mix: 2 million pending events spread over two years at the fixed
+/// minutes of the day (notices, batches, checks) plus a share at any minute (SMSO completions); each popped event
+/// schedules its successor 1–30 days later, as a migration plan does. Throughput = events popped per second.
+fn engine_event_mix(c: &mut Criterion) {
+    const PENDING: u64 = 2_000_000;
+    const POPPED: u64 = 4_000_000;
+    let minutes = [0, 1, 479, 480, 540, 600, 1200];
+    let delay = |i: u64| -> i64 {
+        let day = 1 + (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 59) as i64; // 1..=32 days
+        let minute = if i.is_multiple_of(5) { (i * 7919 % 1440) as i64 } else { minutes[(i % 7) as usize] };
+        at(day as i32, minute)
+    };
+    let mut g = c.benchmark_group("engine");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(POPPED));
+    g.bench_function("event_mix_2m_pending_4m_popped", |b| {
+        b.iter(|| {
+            let mut q = EventQueue::new(0);
+            for i in 0..PENDING {
+                q.schedule((i * 7919 % (730 * MINUTES_PER_DAY as u64)) as i64, i);
+            }
+            for i in 0..POPPED {
+                let (t, e) = q.pop().expect("pending events");
+                q.schedule(t - t.rem_euclid(MINUTES_PER_DAY) + delay(i ^ e), e);
+            }
+            black_box(q.len())
+        })
+    });
+    g.finish();
+}
+
+/// Working-day arithmetic as the process uses it: add, subtract and count working days, and add working minutes.
+fn working_days(c: &mut Criterion) {
+    let origin = chrono::NaiveDate::from_ymd_opt(2020, 7, 1).expect("date");
+    let cal = WorkCalendar::new(Region::EnglandWales, origin, -3660, 730);
+    let n = 1_000_000i64;
+    let mut g = c.benchmark_group("working_days");
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function("add_sub_count_1m", |b| {
+        b.iter(|| {
+            let mut acc = 0i64;
+            for i in 0..n {
+                let day = (i % 730) as i32;
+                let later = cal.add_wd(day, (i % 20) as i32);
+                acc += i64::from(cal.count_wd(cal.sub_wd(later, 1), later));
+            }
+            black_box(acc)
+        })
+    });
+    g.bench_function("add_working_minutes_1m", |b| {
+        b.iter(|| {
+            let mut acc = 0i64;
+            for i in 0..n {
+                acc ^= cal.add_working_minutes((i % 700) * MINUTES_PER_DAY + i % 1440, i % 10_000);
+            }
+            black_box(acc)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, replication, world, event_queue, engine_event_mix, working_days);
 criterion_main!(benches);

@@ -37,32 +37,42 @@ pub struct Cos {
     pub bulk: bool,
 }
 
+/// Registration and SSD day of one switch, as the R8 check reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SwitchDays {
+    pub registration_day: i32,
+    pub ssd_day: i32,
+}
+
 /// The replication's switches sorted by SSD (ties in registration order), with a per-installation index.
 #[derive(Debug, Clone, Default)]
 pub struct CosHistory {
     pub events: Vec<Cos>,
+    /// `site_days[site_start[i]..site_start[i + 1]]`: the days of installation i's switches in SSD order. Stored
+    /// by installation (not as indices into `events`) so the R8 check reads one contiguous run of memory.
     site_start: Vec<u32>,
-    site_events: Vec<u32>,
+    site_days: Vec<SwitchDays>,
 }
 
 impl CosHistory {
     /// A history from explicit switches (for verification and tests): sorted by SSD and indexed by installation.
-    pub fn from_events(mut events: Vec<Cos>, sites: usize) -> Self {
-        events.sort_by_key(|c| c.ssd_day);
-        let mut history = CosHistory { events, ..Default::default() };
+    pub fn from_events(events: Vec<Cos>, sites: usize) -> Self {
+        let mut history = CosHistory { events: sort_by_ssd(events), ..Default::default() };
         history.index_by_site(sites);
         history
     }
 
-    /// Switches of one installation, in SSD order.
-    pub fn of_site(&self, site: u32) -> impl Iterator<Item = &Cos> {
+    /// Registration and SSD days of one installation's switches, in SSD order.
+    pub fn of_site(&self, site: u32) -> &[SwitchDays] {
         let (a, b) = (self.site_start[site as usize] as usize, self.site_start[site as usize + 1] as usize);
-        self.site_events[a..b].iter().map(|&i| &self.events[i as usize])
+        &self.site_days[a..b]
     }
 
     /// R8 check: is there a switch registered on or before `as_of_day` whose SSD is in `[from_day, to_day]`?
     pub fn registered_ssd_within(&self, site: u32, as_of_day: i32, from_day: i32, to_day: i32) -> bool {
-        self.of_site(site).any(|c| c.registration_day <= as_of_day && c.ssd_day >= from_day && c.ssd_day <= to_day)
+        self.of_site(site)
+            .iter()
+            .any(|c| c.registration_day <= as_of_day && c.ssd_day >= from_day && c.ssd_day <= to_day)
     }
 
     fn index_by_site(&mut self, sites: usize) {
@@ -74,14 +84,44 @@ impl CosHistory {
             start[i + 1] += start[i];
         }
         let mut fill = start.clone();
-        let mut site_events = vec![0u32; self.events.len()];
-        for (i, c) in self.events.iter().enumerate() {
-            site_events[fill[c.site as usize] as usize] = i as u32;
+        let mut site_days = vec![SwitchDays { registration_day: 0, ssd_day: 0 }; self.events.len()];
+        for c in &self.events {
+            site_days[fill[c.site as usize] as usize] =
+                SwitchDays { registration_day: c.registration_day, ssd_day: c.ssd_day };
             fill[c.site as usize] += 1;
         }
         self.site_start = start;
-        self.site_events = site_events;
+        self.site_days = site_days;
     }
+}
+
+/// Switches in SSD order, ties in their given order: a stable counting sort over SSD days (the days span a few
+/// years, the switches millions), the same order as a stable comparison sort in linear time.
+fn sort_by_ssd(events: Vec<Cos>) -> Vec<Cos> {
+    let (Some(first), Some(last)) = (events.iter().map(|c| c.ssd_day).min(), events.iter().map(|c| c.ssd_day).max())
+    else {
+        return events;
+    };
+    let span = (i64::from(last) - i64::from(first) + 1) as usize;
+    if span > 4 * events.len() + 1024 {
+        let mut events = events;
+        events.sort_by_key(|c| c.ssd_day);
+        return events;
+    }
+    let mut start = vec![0usize; span + 1];
+    for c in &events {
+        start[(c.ssd_day - first) as usize + 1] += 1;
+    }
+    for d in 0..span {
+        start[d + 1] += start[d];
+    }
+    let mut sorted = events.clone();
+    for c in events {
+        let slot = &mut start[(c.ssd_day - first) as usize];
+        sorted[*slot] = c;
+        *slot += 1;
+    }
+    sorted
 }
 
 /// Mutable state of the generator: current supplier and pending flag per supply group.
@@ -244,7 +284,7 @@ mod tests {
             assert!(c.ssd_day >= 0);
         }
         // The per-site index holds every event exactly once.
-        let total: usize = (0..20000).map(|s| h.of_site(s).count()).sum();
+        let total: usize = (0..20000).map(|s| h.of_site(s).len()).sum();
         assert_eq!(total, h.events.len());
     }
 

@@ -10,6 +10,7 @@ use crate::scenario::Scenario;
 use rand::RngExt;
 use rand::distr::Distribution;
 use rand::distr::weighted::WeightedIndex;
+use rayon::prelude::*;
 
 /// Fuel bit for electricity.
 pub const ELEC: u8 = 1;
@@ -127,10 +128,11 @@ fn active_day(s: &Scenario, streams: &Streams, index: u32, dmc: usize) -> i32 {
     rng.random_range(p.start_day..=p.end_day)
 }
 
-/// Generate the whole fleet for one replication.
+/// Generate the whole fleet for one replication, in parallel on the current rayon pool: each installation has its
+/// own streams and the collected order is the index order, so the fleet is the same on any number of threads.
 pub fn generate(s: &Scenario, streams: &Streams) -> Vec<Installation> {
     let samplers = Samplers::new(s);
-    (0..s.fleet.installations).map(|i| installation(s, &samplers, streams, i)).collect()
+    (0..s.fleet.installations).into_par_iter().map(|i| installation(s, &samplers, streams, i)).collect()
 }
 
 #[cfg(test)]

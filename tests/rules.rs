@@ -51,7 +51,7 @@ fn simulate(
         fleet: &fleet,
         history: &history,
         streams: Streams::new(1, 0),
-        active_order: &[],
+        active_order: &process::ActiveOrder::default(),
     };
     let out = process::simulate(&ctx, option);
     let values =

@@ -266,6 +266,10 @@ pub struct SimulationArgs {
     /// Installations to simulate (overrides fleet.installations; capacities stay scaled to fleet.represents).
     #[arg(long, value_name = "N")]
     sites: Option<u32>,
+    /// Simulate this share of fleet.represents (0 < F <= 1; overrides fleet.installations, sets fleet.sample):
+    /// capacities scale with it; scale counts by scale_to_represented. Accuracy: docs/performance.md.
+    #[arg(long, value_name = "FRACTION", conflicts_with = "sites")]
+    sample: Option<f64>,
     /// Worker threads [default: one per core]. Results do not depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -291,6 +295,9 @@ impl SimulationArgs {
         }
         if let Some(n) = self.sites {
             o.push(format!("fleet.installations={n}"));
+        }
+        if let Some(f) = self.sample {
+            o.push(format!("fleet.sample={f}"));
         }
         o
     }

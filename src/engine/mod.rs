@@ -7,6 +7,7 @@
 //!   block for capacity-limited stages such as SMSO firmware configuration (an M/G/c queue when arrivals are
 //!   Poisson).
 //! - [`DailyBudget`]: a per-working-day throughput limit with fractional capacity carried between days.
+//! - [`prefetch`]: a cache hint for per-entity state the caller knows it will touch soon.
 
 mod queue;
 mod stage;
@@ -27,4 +28,22 @@ pub const fn at(day: i32, minute_of_day: SimTime) -> SimTime {
 #[inline]
 pub const fn day_of(t: SimTime) -> i32 {
     t.div_euclid(MINUTES_PER_DAY) as i32
+}
+
+/// Ask the CPU to start loading `slice[index]` into cache (no effect when out of bounds or off x86-64).
+///
+/// At GB scale the per-installation state is hundreds of MB and each event touches one installation at random, so
+/// the simulator mostly waits for memory. Where the next installations are known in advance (the switching history,
+/// DCC's queues, the open day's events) a hint issued a few entries ahead overlaps those waits. A hint never changes
+/// a result.
+#[inline(always)]
+pub fn prefetch<T>(slice: &[T], index: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(item) = slice.get(index) {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: a prefetch is a hint that never faults or reads into the program; the pointer is to a live element.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>((item as *const T).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (slice, index);
 }

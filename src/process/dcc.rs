@@ -6,7 +6,7 @@
 //! programme did not use. Within each queue, first come first served.
 
 use super::{ACTIVE_MINUTE, BATCH_MINUTE, CHECK_MINUTE, Event, ManualCase, Phase, QueuedMigration, Sim};
-use crate::engine::at;
+use crate::engine::{at, prefetch};
 use crate::rng::Purpose;
 use crate::scenario::CosCheckWindow;
 use rand::RngExt;
@@ -96,6 +96,9 @@ impl Sim<'_> {
         let mut used = 0;
         while used < budget {
             let Some(m) = self.dcc_queue.pop_front() else { break };
+            if let Some(ahead) = self.dcc_queue.get(super::PREFETCH_AHEAD) {
+                self.prefetch_site(ahead.site);
+            }
             if !self.is_live(m.site, m.epoch) {
                 continue;
             }
@@ -146,18 +149,16 @@ impl Sim<'_> {
     pub(super) fn on_active_release(&mut self) {
         let day = self.today();
         let order = self.ctx.active_order;
-        while let Some(&site) = order.get(self.active_next) {
-            if self.installation(site).active_day > day {
-                break;
-            }
-            self.active_next += 1;
-            self.active_queue.push_back(site);
+        let released = order.released_by(day);
+        if released > self.active_next {
+            self.active_queue.extend(&order.sites[self.active_next..released]);
+            self.active_next = released;
         }
         if !self.active_queue.is_empty() {
             self.ensure_batch(day);
         }
-        if let Some(&site) = order.get(self.active_next) {
-            let next = self.cal.next_wd_on_or_after(self.installation(site).active_day.max(day + 1));
+        if self.active_next < order.sites.len() {
+            let next = self.cal.next_wd_on_or_after(order.day_at(self.active_next).max(day + 1));
             self.q.schedule(at(next, ACTIVE_MINUTE), Event::ActiveRelease);
         }
     }
@@ -167,6 +168,9 @@ impl Sim<'_> {
         let mut used = 0;
         while used < budget {
             let Some(site) = self.active_queue.pop_front() else { break };
+            if let Some(&ahead) = self.active_queue.get(super::PREFETCH_AHEAD) {
+                prefetch(&self.sites, ahead as usize);
+            }
             if self.sites[site as usize].phase != Phase::Active {
                 continue;
             }

@@ -23,12 +23,16 @@ pub use site::{Phase, SiteState};
 
 use crate::arrivals::CosHistory;
 use crate::calendar::WorkCalendar;
-use crate::engine::{DailyBudget, EventQueue, ServerQueue, SimTime, at, day_of};
+use crate::engine::{DailyBudget, EventQueue, ServerQueue, SimTime, at, day_of, prefetch};
 use crate::fleet::Installation;
 use crate::metrics::OptionMetrics;
 use crate::rng::Streams;
 use crate::scenario::Scenario;
 use std::collections::VecDeque;
+
+/// How many entries ahead of the one being handled an installation's state is prefetched: far enough for the load
+/// to arrive before its turn, near enough that it is still in cache then.
+const PREFETCH_AHEAD: usize = 8;
 
 /// Minute of the day at which each kind of event happens.
 pub const SSD_MINUTE: SimTime = 0;
@@ -47,16 +51,62 @@ pub struct Context<'a> {
     pub fleet: &'a [Installation],
     pub history: &'a CosHistory,
     pub streams: Streams,
-    /// Installations in the active programme, sorted by `active_day` (ties by index).
-    pub active_order: &'a [u32],
+    /// Installations in the active programme, in release order.
+    pub active_order: &'a ActiveOrder,
 }
 
-/// Installations with an active-migration day, sorted by that day: the programme's release order.
-pub fn active_order(fleet: &[Installation]) -> Vec<u32> {
-    let mut order: Vec<u32> =
-        (0..fleet.len() as u32).filter(|&i| fleet[i as usize].active_day != crate::fleet::NOT_SCHEDULED).collect();
-    order.sort_by_key(|&i| (fleet[i as usize].active_day, i));
-    order
+/// The active programme's release order: installations with an active-migration day, sorted by that day (ties by
+/// index), and where each day's releases end, so releasing a day reads no installation.
+#[derive(Debug, Clone, Default)]
+pub struct ActiveOrder {
+    /// Installation indices by (active_day, index).
+    pub sites: Vec<u32>,
+    first_day: i32,
+    /// `ends[d - first_day]`: how many entries of `sites` have an active day on or before d.
+    ends: Vec<u32>,
+}
+
+impl ActiveOrder {
+    /// Entries of `sites` released on or before `day`.
+    pub fn released_by(&self, day: i32) -> usize {
+        let Some(last) = self.ends.last() else { return 0 };
+        match usize::try_from(i64::from(day) - i64::from(self.first_day)) {
+            Err(_) => 0,
+            Ok(k) => self.ends.get(k).copied().unwrap_or(*last) as usize,
+        }
+    }
+
+    /// Active day of entry `position` of `sites`.
+    pub fn day_at(&self, position: usize) -> i32 {
+        self.first_day + self.ends.partition_point(|&end| end as usize <= position) as i32
+    }
+}
+
+/// The programme's release order, by a counting sort over days: O(n) and sequential, where sorting indices by
+/// their installation's day would read the fleet in random order.
+pub fn active_order(fleet: &[Installation]) -> ActiveOrder {
+    let scheduled = || fleet.iter().map(|i| i.active_day).filter(|&d| d != crate::fleet::NOT_SCHEDULED);
+    let (Some(first_day), Some(last_day)) = (scheduled().min(), scheduled().max()) else {
+        return ActiveOrder::default();
+    };
+    let mut ends = vec![0u32; (i64::from(last_day) - i64::from(first_day) + 1) as usize];
+    for d in scheduled() {
+        ends[(d - first_day) as usize] += 1;
+    }
+    let mut fill = Vec::with_capacity(ends.len());
+    let mut total = 0u32;
+    for end in ends.iter_mut() {
+        fill.push(total);
+        total += *end;
+        *end = total;
+    }
+    let mut sites = vec![0u32; total as usize];
+    for (i, inst) in fleet.iter().enumerate().filter(|(_, x)| x.active_day != crate::fleet::NOT_SCHEDULED) {
+        let slot = &mut fill[(inst.active_day - first_day) as usize];
+        sites[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    ActiveOrder { sites, first_day, ends }
 }
 
 /// Result of simulating one option: its metrics and each installation's dormant working days (for pairing).
@@ -105,6 +155,23 @@ enum Event {
         site: u32,
     },
     DccBatch,
+}
+
+impl Event {
+    /// The installation the event is about, if any.
+    #[inline]
+    fn site(&self) -> Option<u32> {
+        match *self {
+            Event::Removal { site, .. }
+            | Event::Replan { site, .. }
+            | Event::Notice { site, .. }
+            | Event::SmsoRequest { site, .. }
+            | Event::ConfigDone { site, .. }
+            | Event::MigrationDue { site, .. }
+            | Event::ActiveRetry { site } => Some(site),
+            Event::Epcl { .. } | Event::Ready { .. } | Event::ActiveRelease | Event::DccBatch => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -219,8 +286,8 @@ impl<'a> Sim<'a> {
                 self.q.schedule(at(sup.dcc_ready_day, READY_MINUTE), Event::Ready { supplier: i as u8 });
             }
         }
-        if let Some(&first) = self.ctx.active_order.first() {
-            let day = self.cal.next_wd_on_or_after(self.installation(first).active_day.max(0));
+        if !self.ctx.active_order.sites.is_empty() {
+            let day = self.cal.next_wd_on_or_after(self.ctx.active_order.day_at(0).max(0));
             self.q.schedule(at(day, ACTIVE_MINUTE), Event::ActiveRelease);
         }
         for site in 0..self.ctx.fleet.len() as u32 {
@@ -249,15 +316,29 @@ impl<'a> Sim<'a> {
                 (None, None) => break,
             };
             if take_cos {
+                if let Some(ahead) = history.events.get(next + PREFETCH_AHEAD) {
+                    self.prefetch_site(ahead.site);
+                }
                 let cos = history.events[next];
                 next += 1;
                 self.q.advance_to(at(cos.ssd_day, SSD_MINUTE));
                 self.switches_processed += 1;
                 self.on_switch(&cos);
             } else if let Some((_, ev)) = self.q.pop() {
+                if let Some(site) = self.q.peek_ahead(PREFETCH_AHEAD).and_then(Event::site) {
+                    self.prefetch_site(site);
+                }
                 self.dispatch(ev);
             }
         }
+    }
+
+    /// Start loading an installation's state and attributes into cache ahead of its event (see
+    /// [`crate::engine::prefetch`]).
+    #[inline(always)]
+    fn prefetch_site(&self, site: u32) {
+        prefetch(&self.sites, site as usize);
+        prefetch(self.ctx.fleet, site as usize);
     }
 
     fn dispatch(&mut self, ev: Event) {

@@ -71,6 +71,8 @@ pub struct RawRun {
 pub struct RawFleet {
     pub installations: i64,
     pub represents: Option<i64>,
+    /// Share of `represents` to simulate (sampled mode, `--sample`); replaces `installations` when present.
+    pub sample: Option<f64>,
     pub dual_fuel_share: Option<f64>,
     pub split_supply_share: Option<f64>,
     pub prepayment_share: Option<f64>,

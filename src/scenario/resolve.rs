@@ -284,6 +284,10 @@ fn resolve_fleet_scale(f: &RawFleet) -> R<(u32, u64, f64)> {
     let n = positive_int("fleet.installations", f.installations, u32::MAX as i64 / 2)? as u32;
     let represents = f.represents.unwrap_or(f.installations);
     let represents = positive_int("fleet.represents", represents, i64::MAX / 2)? as u64;
+    let n = match f.sample {
+        None => n,
+        Some(x) => sampled_installations(x, represents)?,
+    };
     if represents < n as u64 {
         return Err(KeyError::new(
             "fleet.represents",
@@ -291,6 +295,19 @@ fn resolve_fleet_scale(f: &RawFleet) -> R<(u32, u64, f64)> {
         ));
     }
     Ok((n, represents, n as f64 / represents as f64))
+}
+
+/// Sampled mode: round(sample × represents) installations (at least one). Every represented-scale count and
+/// capacity is then scaled by installations / represents like any other sample, so no other key changes.
+fn sampled_installations(sample: f64, represents: u64) -> R<u32> {
+    if !(sample.is_finite() && sample > 0.0 && sample <= 1.0) {
+        return Err(KeyError::new("fleet.sample", format!("must be in (0, 1], got {sample}")));
+    }
+    let n = (sample * represents as f64).round().max(1.0);
+    if n > (u32::MAX / 2) as f64 {
+        return Err(KeyError::new("fleet.sample", format!("{sample} × {represents} installations is too many")));
+    }
+    Ok(n as u32)
 }
 
 fn resolve_fleet(
