@@ -1,0 +1,170 @@
+//! Issue 7: every bad input gets a clear error (file, key, line, column, what was expected, a suggestion), nothing
+//! is written on failure, an interrupted run leaves the previous output untouched, foreign folders are never
+//! overwritten without --force, oversized runs are refused, and degenerate scenarios report without NaN.
+
+mod common;
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn dormsim() -> Command {
+    Command::cargo_bin("dormsim").expect("binary built")
+}
+
+fn baseline_text() -> String {
+    dormsim::scenario::EMBEDDED_BASELINE.to_string()
+}
+
+/// Run `dormsim ARGS`, expect exit code 2, return stderr.
+fn input_error(args: &[&str]) -> String {
+    let out = dormsim().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    stderr
+}
+
+#[test]
+fn validate_reports_every_problem_of_a_file_with_line_column_and_suggestions() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    // Four independent mistakes: a typo in a key, a probability above 1, a capacity of zero and a reference to an
+    // SMSO that does not exist (a typo too).
+    let text = baseline_text()
+        .replacen("notice_wd = 8 ", "notce_wd = 8 ", 1)
+        .replacen("failure_probability = 0.05       #", "failure_probability = 1.5       #", 1)
+        .replacen("daily_capacity = 34500 ", "daily_capacity = 0 ", 1)
+        .replacen("smso = \"foc-1\"", "smso = \"foc-l\"", 1);
+    std::fs::write(&file, &text).unwrap();
+    let stderr = input_error(&["validate", file.to_str().unwrap()]);
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    // Line and column (1-based, the key's first character) for each, and the closest valid name for typos.
+    assert!(
+        stderr.contains(&format!("bad.toml:{}:1: key `options.expedited.notce_wd`: unknown field `notce_wd`", line_of("notce_wd"))),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `notice_wd`?"), "{stderr}");
+    assert!(stderr.contains("key `dcc.failure_probability`: must be in [0, 1], got 1.5"), "{stderr}");
+    assert!(stderr.contains("key `dcc.daily_capacity`"), "{stderr}");
+    assert!(stderr.contains("unknown SMSO `foc-l`") && stderr.contains("did you mean `foc-1`?"), "{stderr}");
+    assert!(stderr.contains("4 problems"), "{stderr}");
+}
+
+#[test]
+fn each_kind_of_bad_input_names_its_key_and_exits_2_without_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out_s = out.to_str().unwrap();
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("malformed TOML", "name = \"x\"\n[run\n".into(), "bad.toml:2"),
+        ("wrong type", baseline_text().replacen("horizon_days = 730", "horizon_days = \"two years\"", 1), "expected i64"),
+        ("shares not adding up", baseline_text().replacen("share = 0.42", "share = 0.52", 1), "they add up to"),
+        ("zero horizon", baseline_text().replacen("horizon_days = 730", "horizon_days = 0", 1), "run.horizon_days"),
+        (
+            "p95 below median",
+            baseline_text().replacen("median = 3.0, p95 = 7.0", "median = 3.0, p95 = 2.0", 1),
+            "need 0 < median < p95",
+        ),
+        ("warm-up past the horizon", baseline_text().replacen("warmup_weeks = 0", "warmup_weeks = 200", 1), "run.warmup_weeks"),
+    ];
+    for (what, text, expected) in cases {
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, &text).unwrap();
+        let stderr = input_error(&["run", file.to_str().unwrap(), "--out", out_s, "--sites", "100"]);
+        assert!(stderr.contains(expected), "{what}: {stderr}");
+        assert!(!out.exists(), "{what}: output written");
+    }
+    let stderr = input_error(&["run", "--set", "dcc.daily_capasity=5", "--out", out_s]);
+    assert!(stderr.contains("--set") && stderr.contains("did you mean `daily_capacity`?"), "{stderr}");
+    let stderr = input_error(&["run", "/nonexistent/scenario.toml", "--out", out_s]);
+    assert!(stderr.contains("cannot read scenario file /nonexistent/scenario.toml"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_output_path_that_cannot_be_written_is_refused_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = file.join("run");
+    let stderr = input_error(&["run", "--sites", "100", "--replications", "2", "--out", out.to_str().unwrap()]);
+    assert!(stderr.contains("cannot be created"), "{stderr}");
+}
+
+#[test]
+fn a_folder_dormsim_did_not_write_is_never_overwritten_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("mine");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("thesis.docx"), "precious").unwrap();
+    let args = ["run", "--sites", "200", "--replications", "2", "-q", "--out", out.to_str().unwrap()];
+    let stderr = input_error(&args);
+    assert!(stderr.contains("was not written by dormsim"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(out.join("thesis.docx")).unwrap(), "precious");
+    // With --force the folder is replaced as a whole; a second run over dormsim's own output needs no --force.
+    dormsim().args(args).arg("--force").assert().success();
+    assert!(!out.join("thesis.docx").exists());
+    dormsim().args(args).assert().success();
+}
+
+#[test]
+fn a_run_too_large_for_the_memory_is_refused_with_the_estimate() {
+    let stderr = input_error(&[
+        "run",
+        "--sites",
+        "2000000000",
+        "--set",
+        "fleet.represents=2000000000",
+        "--out",
+        "/tmp/dormsim-never-written",
+    ]);
+    assert!(stderr.contains("GiB of memory") && stderr.contains("--force"), "{stderr}");
+    assert!(!Path::new("/tmp/dormsim-never-written").exists());
+}
+
+#[test]
+fn an_interrupted_run_leaves_the_previous_output_untouched_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let small = ["run", "--sites", "500", "--replications", "2", "-q", "--out", out.to_str().unwrap()];
+    dormsim().args(small).assert().success();
+    let before = std::fs::read(out.join("summary.json")).unwrap();
+    // A run long enough to be interrupted while simulating (several seconds), stopped with SIGTERM.
+    let bin = assert_cmd::cargo::cargo_bin("dormsim");
+    let mut child = std::process::Command::new(bin)
+        .args(["run", "--sites", "3000000", "--replications", "4", "-q", "--force", "--out", out.to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("interrupted"));
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, ["run"], "no staging folder left behind");
+}
+
+#[test]
+fn a_single_installation_that_never_switches_reports_nulls_not_nan() {
+    // One installation, no Change of Supplier, one migration a day: nothing goes dormant, so every dormancy
+    // statistic is empty: null in summary.json, blank in the CSV tables, never the text NaN.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tiny.toml");
+    let text = common::verification_toml("none", "2021-03-01", "2021-03-10", 1)
+        .replace("bulk_transfers = [{ date = 2021-03-10, from = \"a\", to = \"b\" }]", "bulk_transfers = []")
+        + "";
+    let text = text.replacen("[dcc]\n", "[dcc]\ndaily_capacity = 1\n", 1);
+    std::fs::write(&file, &text).unwrap();
+    let out = dir.path().join("out");
+    dormsim().args(["run", file.to_str().unwrap(), "-q", "--out", out.to_str().unwrap()]).assert().success();
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(!summary.contains("NaN"));
+    let json: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(json["options"]["expedited"]["dormant_sites"], 0.0);
+    assert!(json["options"]["expedited"]["dormancy_wd"]["mean"].is_null());
+    for table in ["weekly.csv", "dormancy_distribution.csv", "manual_weekly.csv"] {
+        let csv = std::fs::read_to_string(out.join(table)).unwrap();
+        assert!(!csv.contains("NaN"), "{table}");
+    }
+}
