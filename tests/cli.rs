@@ -82,7 +82,7 @@ fn an_invalid_value_is_reported_with_file_line_and_key() {
     let (_dir, path) = scenario_file("bad.toml", &bad);
     let line = bad.lines().position(|l| l.contains("failure_probability = 1.5")).unwrap() + 1;
     let err = validate_error(&path);
-    assert!(err.contains(&format!("bad.toml:{line}: key `dcc.failure_probability`")), "{err}");
+    assert!(err.contains(&format!("bad.toml:{line}:1: key `dcc.failure_probability`")), "{err}");
     assert!(err.contains("must be in [0, 1]"), "{err}");
 }
 

@@ -39,7 +39,10 @@ fn validate_reports_every_problem_of_a_file_with_line_column_and_suggestions() {
     let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
     // Line and column (1-based, the key's first character) for each, and the closest valid name for typos.
     assert!(
-        stderr.contains(&format!("bad.toml:{}:1: key `options.expedited.notce_wd`: unknown field `notce_wd`", line_of("notce_wd"))),
+        stderr.contains(&format!(
+            "bad.toml:{}:1: key `options.expedited.notce_wd`: unknown field `notce_wd`",
+            line_of("notce_wd")
+        )),
         "{stderr}"
     );
     assert!(stderr.contains("did you mean `notice_wd`?"), "{stderr}");
@@ -56,7 +59,11 @@ fn each_kind_of_bad_input_names_its_key_and_exits_2_without_output() {
     let out_s = out.to_str().unwrap();
     let cases: Vec<(&str, String, &str)> = vec![
         ("malformed TOML", "name = \"x\"\n[run\n".into(), "bad.toml:2"),
-        ("wrong type", baseline_text().replacen("horizon_days = 730", "horizon_days = \"two years\"", 1), "expected i64"),
+        (
+            "wrong type",
+            baseline_text().replacen("horizon_days = 730", "horizon_days = \"two years\"", 1),
+            "expected i64",
+        ),
         ("shares not adding up", baseline_text().replacen("share = 0.42", "share = 0.52", 1), "they add up to"),
         ("zero horizon", baseline_text().replacen("horizon_days = 730", "horizon_days = 0", 1), "run.horizon_days"),
         (
@@ -64,7 +71,11 @@ fn each_kind_of_bad_input_names_its_key_and_exits_2_without_output() {
             baseline_text().replacen("median = 3.0, p95 = 7.0", "median = 3.0, p95 = 2.0", 1),
             "need 0 < median < p95",
         ),
-        ("warm-up past the horizon", baseline_text().replacen("warmup_weeks = 0", "warmup_weeks = 200", 1), "run.warmup_weeks"),
+        (
+            "warm-up past the horizon",
+            baseline_text().replacen("warmup_weeks = 0", "warmup_weeks = 200", 1),
+            "run.warmup_weeks",
+        ),
     ];
     for (what, text, expected) in cases {
         let file = dir.path().join("bad.toml");
@@ -130,7 +141,7 @@ fn an_interrupted_run_leaves_the_previous_output_untouched_and_says_so() {
     let before = std::fs::read(out.join("summary.json")).unwrap();
     // A run long enough to be interrupted while simulating (several seconds), stopped with SIGTERM.
     let bin = assert_cmd::cargo::cargo_bin("dormsim");
-    let mut child = std::process::Command::new(bin)
+    let child = std::process::Command::new(bin)
         .args(["run", "--sites", "3000000", "--replications", "4", "-q", "--force", "--out", out.to_str().unwrap()])
         .stderr(std::process::Stdio::piped())
         .spawn()
