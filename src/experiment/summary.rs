@@ -64,6 +64,8 @@ pub struct OptionSummary {
     /// Mean dormant stock (installations) over the horizon, from the stock integral.
     pub mean_dormant_stock: f64,
     pub events_per_replication: f64,
+    /// The main counts above scaled up to the represented fleet (× `scale_to_represented`), for sampled runs.
+    pub at_represented_scale: IndexMap<String, f64>,
 }
 
 /// Weekly staff effort (FTE) over replications: the mean week and the peak week of each replication, each with a
@@ -258,6 +260,28 @@ fn option_summary(s: &Scenario, reps: &[ReplicationResult], o: usize) -> OptionS
         service_pending_at_end: m(&|x| x.service_pending_at_end),
         mean_dormant_stock: m(&|x| x.stock_site_days) / f64::from(s.run.horizon_days),
         events_per_replication: m(&|x| x.events),
+        at_represented_scale: IndexMap::new(),
+    }
+    .with_represented_counts(1.0 / s.fleet.sample_fraction)
+}
+
+impl OptionSummary {
+    /// Fill `at_represented_scale` from the simulated counts.
+    fn with_represented_counts(mut self, scale: f64) -> Self {
+        let counts = [
+            ("dormant_sites", self.dormant_sites),
+            ("backlog_sites", self.backlog_sites),
+            ("new_dormant_episodes", self.new_dormant_episodes),
+            ("migrated_sites", self.migrated_sites),
+            ("reactivated_episodes", self.reactivated_episodes),
+            ("still_dormant_at_end", self.still_dormant_at_end),
+            ("active_migrated_sites", self.active_migrated_sites),
+            ("service_pending_at_end", self.service_pending_at_end),
+            ("mean_dormant_stock", self.mean_dormant_stock),
+            ("manual_cases", self.manual_cases.get("total").copied().unwrap_or(0.0)),
+        ];
+        self.at_represented_scale = counts.into_iter().map(|(k, v)| (k.to_string(), v * scale)).collect();
+        self
     }
 }
 
