@@ -89,3 +89,20 @@ fn the_seed_scenarios_of_the_fuzzer_are_valid() {
         Scenario::load(&text, &f.display().to_string(), &[]).unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+#[test]
+fn a_date_with_a_year_beyond_9999_is_an_error_naming_its_key_not_a_panic() {
+    // Found by probing the `scenario` target's binary after reading the calendar code (docs/reliability-testing.md):
+    // chrono parses signed years up to ±262143, the resolver accepted them, and building the run's working-day
+    // calendar (the start date minus the longest backlog age, plus the horizon) panicked outside chrono's range.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("tests/fuzz_regressions/scenario/start-date-year-262142-calendar-out-of-range.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let e = Scenario::load(&text, "regression.toml", &[]).unwrap_err();
+    // The first date deserialised is run.start_date, on line 3 of the file.
+    assert_eq!((e.key.as_str(), e.line), ("run.start_date", Some(3)), "{e}");
+    assert!(e.message.contains("year from 1 to 9999"), "{e}");
+    // The same value given with --set is blamed on --set.
+    let e = Scenario::baseline(&["run.start_date=+262142-06-01".to_string()]).unwrap_err();
+    assert_eq!((e.source.as_str(), e.key.as_str()), ("--set", "run.start_date"), "{e}");
+}
