@@ -20,9 +20,16 @@ impl<'de> Deserialize<'de> for RawDate {
             toml::Value::String(s) => s,
             other => return Err(D::Error::custom(format!("expected a date YYYY-MM-DD, got {}", other.type_str()))),
         };
-        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-            .map(RawDate)
-            .map_err(|e| D::Error::custom(format!("expected a date YYYY-MM-DD, got `{text}` ({e})")))
+        let date = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|e| D::Error::custom(format!("expected a date YYYY-MM-DD, got `{text}` ({e})")))?;
+        // chrono also parses signed years beyond 9999 (`"+262142-06-01"`), whose working-day calendar would run
+        // past chrono's last date and panic: only four-digit years are dates a scenario can mean.
+        if !(1..=9999).contains(&chrono::Datelike::year(&date)) {
+            return Err(D::Error::custom(format!(
+                "expected a date YYYY-MM-DD with a year from 1 to 9999, got `{text}`"
+            )));
+        }
+        Ok(RawDate(date))
     }
 }
 
