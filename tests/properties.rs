@@ -139,7 +139,7 @@ fn any_case() -> impl Strategy<Value = Case> {
 /// standard's), both SMSO requests on the notice day, and a CoS check window no longer than the standard's 7 days.
 /// The firmware lead time stays fixed on purpose: with random lead times and repeated episodes the property fails
 /// through the pairing of draws, not the rules (the n-th SMSO attempt's draw is shared across options, and an
-/// episode ended early under one option uses a draw the other does not; docs/reliability-testing.md).
+/// episode ended early under one option uses a draw the other does not; docs/reliability.md).
 fn dominated_case() -> impl Strategy<Value = Case> {
     (common_parts(), 0u32..=2).prop_map(|((a, b, c), exp_check_wd)| {
         let mut case = build_case(a, b, c);
