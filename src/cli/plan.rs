@@ -105,7 +105,7 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     let result = plan::plan(spec, Execution { threads }, scenario_at, &|| bar.inc(1)).map_err(Failure::runtime)?;
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
-    write(&args, &base, &source, &overrides, &text, &result, threads, wall)?;
+    write(&args, &out_dir, &base, &source, &overrides, &text, &result, threads, wall)?;
     print!("{}", describe(&result));
     eprintln!("wrote the plan to {} in {:.1} s ({} evaluations)", out_dir.display(), wall, result.evaluations.len());
     Ok(())
@@ -114,6 +114,7 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
 #[allow(clippy::too_many_arguments)]
 fn write(
     args: &PlanArgs,
+    out_dir: &std::path::Path,
     base: &Scenario,
     source: &str,
     overrides: &[String],
@@ -122,7 +123,6 @@ fn write(
     threads: usize,
     wall: f64,
 ) -> Result<(), Failure> {
-    let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-plan", base.name)));
     let grid = Grid {
         keys: vec![result.key.clone()],
         points: result.evaluations.iter().map(|e| vec![e.value.clone()]).collect(),
@@ -150,7 +150,7 @@ fn write(
         scenario_text: text,
         extra_json: vec![("plan.json".to_string(), plan_json)],
     };
-    write_sweep(&artifacts, &out_dir).map_err(Failure::runtime)?;
+    write_sweep(&artifacts, out_dir).map_err(Failure::runtime)?;
     Ok(())
 }
 
@@ -182,7 +182,7 @@ fn rows(evaluations: &[Evaluation]) -> Vec<SweepRow> {
 /// The answer in words and the evaluations as a table, the threshold's neighbours marked.
 fn describe(p: &Plan) -> String {
     let mut out = String::new();
-    let targets: Vec<String> = p.targets.iter().map(|t| format!("{} {} {}", t.metric, op(t), t.value)).collect();
+    let targets: Vec<String> = p.targets.iter().map(|t| format!("{} {} {}", t.metric, t.op(), t.value)).collect();
     let confidence = p.confidence * 100.0;
     let _ = match (p.outcome, &p.answer) {
         (Outcome::Found, Some(a)) => writeln!(
@@ -227,11 +227,4 @@ number of replications; treat the answer with care or add replications",
         let _ = writeln!(out, "  {} = {:>10}: {}{mark}", p.key, e.value, checks.join("; "));
     }
     out
-}
-
-fn op(t: &Target) -> &'static str {
-    match t.direction {
-        plan::Direction::AtMost => "<=",
-        plan::Direction::AtLeast => ">=",
-    }
 }

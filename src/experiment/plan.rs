@@ -73,7 +73,8 @@ impl Target {
         }
     }
 
-    fn op(&self) -> &'static str {
+    /// `<=` or `>=`.
+    pub fn op(&self) -> &'static str {
         match self.direction {
             Direction::AtMost => "<=",
             Direction::AtLeast => ">=",
