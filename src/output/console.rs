@@ -135,6 +135,23 @@ pub fn render_summary(summary: &Summary) -> String {
         "\nto migr.: SSD to migration; to service: SSD to restored smart service (supplier DCC-ready, R12). per-site:\n\
          mean over installations dormant under either option of the difference in dormant WD within the horizon."
     );
-    let _ = writeln!(out, "warm-up: {}.", summary.warmup.note);
+    let _ = writeln!(out, "{}", wrap(&format!("warm-up: {}.", summary.warmup.note), 118));
     out
+}
+
+/// Greedy word wrap at `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("at least one line");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join("\n")
 }
