@@ -3,13 +3,14 @@
 //! panel per metric, the largest swings on top), `manifest.json` and a copy of the scenario, written atomically.
 
 use super::charts::style::{AXIS, GRID, INK, MUTED, bold, option_colour, register_fonts, text};
+use super::tables::{write_csv, write_parquet};
 use super::{Manifest, OutputError, in_staging, write_json};
 use crate::experiment::sensitivity::{ParameterResult, Skipped, ranking};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use polars::prelude::*;
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
 
 /// A finished sensitivity study.
@@ -63,10 +64,6 @@ pub fn sensitivity_frame(a: &SensitivityArtifacts) -> DataFrame {
     DataFrame::new_infer_height(super::tables::nan_to_null(columns)).expect("columns of equal length")
 }
 
-fn table_error(path: &Path, e: PolarsError) -> OutputError {
-    OutputError::Table { path: path.to_path_buf(), message: e.to_string() }
-}
-
 /// `sensitivity.json`: settings, per metric the ranking (key, swing, CI), and the skipped keys with reasons.
 fn summary_json(a: &SensitivityArtifacts) -> serde_json::Value {
     let rankings: Vec<serde_json::Value> = (0..a.metrics.len())
@@ -101,12 +98,8 @@ fn summary_json(a: &SensitivityArtifacts) -> serde_json::Value {
 pub fn write_sensitivity(a: &SensitivityArtifacts, out_dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
     in_staging(out_dir, |dir| {
         let mut df = sensitivity_frame(a);
-        let csv = dir.join("sensitivity.csv");
-        let mut f = File::create(&csv).map_err(|e| OutputError::io(&csv, e))?;
-        CsvWriter::new(&mut f).include_header(true).finish(&mut df).map_err(|e| table_error(&csv, e))?;
-        let parquet = dir.join("sensitivity.parquet");
-        let f = File::create(&parquet).map_err(|e| OutputError::io(&parquet, e))?;
-        ParquetWriter::new(f).finish(&mut df).map_err(|e| table_error(&parquet, e))?;
+        write_csv(&mut df, &dir.join("sensitivity.csv"))?;
+        write_parquet(&mut df, &dir.join("sensitivity.parquet"))?;
         write_json(&dir.join("sensitivity.json"), &summary_json(a))?;
         write_json(&dir.join("manifest.json"), a.manifest)?;
         let scenario = dir.join("scenario.toml");

@@ -4,13 +4,14 @@
 //! and any study-specific JSON, written atomically (staging folder, then rename) like a run.
 
 use super::charts::style::{AXIS, GRID, INK, MUTED, SIZE, bold, option_colour, register_fonts, text};
+use super::tables::{write_csv, write_parquet};
 use super::{Manifest, OutputError, in_staging, write_json};
 use crate::experiment::sweep::{Grid, SweepRow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use polars::prelude::*;
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
 
 /// A finished sweep: the grid, its rows, and the scenario it varied.
@@ -52,22 +53,14 @@ pub fn sweep_frame(grid: &Grid, rows: &[SweepRow]) -> DataFrame {
     DataFrame::new_infer_height(super::tables::nan_to_null(columns)).expect("columns of equal length")
 }
 
-fn table_error(path: &Path, e: PolarsError) -> OutputError {
-    OutputError::Table { path: path.to_path_buf(), message: e.to_string() }
-}
-
 /// Write `<stem>.csv`, `<stem>.parquet`, `<stem>.svg`, `<stem>.png`, `manifest.json`, `scenario.toml` and the
 /// extra JSON files into `out_dir` atomically; return the files.
 pub fn write_sweep(sweep: &SweepArtifacts, out_dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
     in_staging(out_dir, |dir| {
         let stem = sweep.stem;
         let mut df = sweep_frame(sweep.grid, sweep.rows);
-        let csv = dir.join(format!("{stem}.csv"));
-        let mut f = File::create(&csv).map_err(|e| OutputError::io(&csv, e))?;
-        CsvWriter::new(&mut f).include_header(true).finish(&mut df).map_err(|e| table_error(&csv, e))?;
-        let parquet = dir.join(format!("{stem}.parquet"));
-        let f = File::create(&parquet).map_err(|e| OutputError::io(&parquet, e))?;
-        ParquetWriter::new(f).finish(&mut df).map_err(|e| table_error(&parquet, e))?;
+        write_csv(&mut df, &dir.join(format!("{stem}.csv")))?;
+        write_parquet(&mut df, &dir.join(format!("{stem}.parquet")))?;
         draw_chart(sweep, dir)?;
         write_json(&dir.join("manifest.json"), sweep.manifest)?;
         let scenario = dir.join("scenario.toml");

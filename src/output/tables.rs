@@ -41,13 +41,13 @@ fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-fn write_csv(df: &mut DataFrame, path: &Path) -> Result<String, OutputError> {
+pub(crate) fn write_csv(df: &mut DataFrame, path: &Path) -> Result<String, OutputError> {
     let mut f = File::create(path).map_err(|e| OutputError::io(path, e))?;
     CsvWriter::new(&mut f).include_header(true).finish(df).map_err(|e| table_error(path, e))?;
     Ok(file_name(path))
 }
 
-fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<String, OutputError> {
+pub(crate) fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<String, OutputError> {
     let f = File::create(path).map_err(|e| OutputError::io(path, e))?;
     ParquetWriter::new(f).finish(df).map_err(|e| table_error(path, e))?;
     Ok(file_name(path))
