@@ -10,7 +10,7 @@ use dormsim::experiment::{self, Execution, ReplicationResult};
 use dormsim::output::Manifest;
 use dormsim::output::sensitivity::{SensitivityArtifacts, write_sensitivity};
 use dormsim::scenario::Scenario;
-use dormsim::scenario::locate::{apply_override, parse_override_value};
+use dormsim::scenario::locate::apply_overrides;
 use dormsim::scenario::raw::RawSensitivity;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -19,14 +19,7 @@ use std::time::Instant;
 /// The scenario document with the `--set` overrides applied (the values the parameters start from).
 fn document(text: &str, overrides: &[String]) -> Result<toml::Table, Failure> {
     let mut doc: toml::Table = text.parse().map_err(|e| Failure::input(anyhow!("{e}")))?;
-    for o in overrides {
-        if let Some((k, v)) = o.split_once('=') {
-            let v = v.trim();
-            let value = if v.is_empty() { None } else { Some(parse_override_value(v)) };
-            apply_override(&mut doc, k.trim(), value)
-                .map_err(|e| Failure::input(anyhow!("--set {}: {}", e.key, e.message)))?;
-        }
-    }
+    apply_overrides(&mut doc, overrides).map_err(|e| Failure::input(anyhow!("--set {}: {}", e.key, e.message)))?;
     Ok(doc)
 }
 

@@ -59,6 +59,21 @@ pub fn parse_override_value(text: &str) -> toml::Value {
     }
 }
 
+/// Apply `--set KEY=VALUE` overrides in order (`KEY=` removes the key); returns the keys set.
+pub fn apply_overrides(doc: &mut toml::Table, overrides: &[String]) -> Result<Vec<String>, KeyError> {
+    let mut keys = Vec::new();
+    for item in overrides {
+        let Some((key, value)) = item.split_once('=') else {
+            return Err(KeyError::new(item.as_str(), "expected KEY=VALUE"));
+        };
+        let (key, value) = (key.trim(), value.trim());
+        let value = if value.is_empty() { None } else { Some(parse_override_value(value)) };
+        apply_override(doc, key, value)?;
+        keys.push(key.to_string());
+    }
+    Ok(keys)
+}
+
 /// Set `path` (dotted) to `value` in `doc` (`None` removes the key), creating intermediate tables where absent.
 /// Array elements are addressed by index. Setting a key that the scenario format does not know is caught later by
 /// `deny_unknown_fields`.

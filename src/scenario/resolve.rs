@@ -2,7 +2,7 @@
 //! Errors carry the dotted key; `load` adds the source and line.
 
 use super::error::{KeyError, ScenarioError, closest, with_suggestion};
-use super::locate::{apply_override, parse_override_value, position_at, position_of, value_at};
+use super::locate::{apply_override, apply_overrides, position_at, position_of, value_at};
 use super::raw::*;
 use super::*;
 use crate::dist::{Duration, RawDuration};
@@ -117,17 +117,7 @@ fn load_repaired(
             message: e.message().trim().to_string(),
         }
     })?;
-    let mut set_keys = Vec::new();
-    for item in overrides {
-        let Some((key, value)) = item.split_once('=') else {
-            return Err(at(item, "expected KEY=VALUE".into(), true));
-        };
-        let key = key.trim();
-        let value = value.trim();
-        let value = if value.is_empty() { None } else { Some(parse_override_value(value)) };
-        apply_override(&mut doc, key, value).map_err(|e| at(&e.key, e.message, true))?;
-        set_keys.push(key.to_string());
-    }
+    let set_keys = apply_overrides(&mut doc, overrides).map_err(|e| at(&e.key, e.message, true))?;
     for (key, repair) in repairs {
         let value = value_at(&doc, key).cloned();
         // These may fail only for a path through a non-table, which the first error already reported.
