@@ -49,7 +49,7 @@ impl Episodes {
 }
 
 /// The metric names and what they mean (for help text and errors).
-pub const METRICS: [(&str, &str); 16] = [
+pub const METRICS: [(&str, &str); 15] = [
     ("dormancy_wd", "mean working days from SSD to migration, episodes begun in the run (after warm-up)"),
     ("dormancy_wd_p50", "median of the same, per replication"),
     ("dormancy_wd_p90", "90th percentile of the same, per replication"),
@@ -60,8 +60,7 @@ pub const METRICS: [(&str, &str); 16] = [
     ("firmware_wait_wd", "mean working days from SMSO request to configuration"),
     ("firmware_late_share", "share of SMSO configurations later than the SLA"),
     ("manual_fte_total", "mean weekly manual effort, FTE at represented scale"),
-    ("manual_fte_dcc", "the DCC's part of it"),
-    ("manual_fte_supplier", "the suppliers' part of it"),
+    ("manual_fte_dcc", "the DCC's part of it (also _gaining_supplier, _losing_supplier, _smso, _secas)"),
     ("manual_fte_peak", "largest weekly manual effort, FTE at represented scale"),
     ("still_dormant_at_end", "installations dormant at the horizon (simulated installations)"),
     ("reduction_wd", "baseline option's mean dormancy minus this option's (WD; non-baseline options)"),
@@ -69,7 +68,15 @@ pub const METRICS: [(&str, &str); 16] = [
 ];
 
 /// Names accepted beyond [`METRICS`] (kept out of the short list to keep help readable).
-const MORE: [&str; 3] = ["reduction_restored_wd", "restored_wd_p50", "mean_dormant_stock"];
+const MORE: [&str; 7] = [
+    "reduction_restored_wd",
+    "restored_wd_p50",
+    "mean_dormant_stock",
+    "manual_fte_gaining_supplier",
+    "manual_fte_losing_supplier",
+    "manual_fte_smso",
+    "manual_fte_secas",
+];
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum MetricError {
@@ -100,15 +107,13 @@ fn measure(name: &str) -> Option<Measure> {
         "firmware_wait_wd" => Measure::FirmwareWaitWd,
         "firmware_late_share" => Measure::FirmwareLateShare,
         "manual_fte_total" => Measure::ManualFte(None),
-        "manual_fte_dcc" => Measure::ManualFte(Some(Party::Dcc)),
-        "manual_fte_supplier" => Measure::ManualFte(Some(Party::Supplier)),
         "manual_fte_peak" => Measure::ManualFtePeak,
         "still_dormant_at_end" => Measure::StillDormantAtEnd,
         "mean_dormant_stock" => Measure::MeanDormantStock,
         "reduction_wd" => Measure::Reduction(Dormancy),
         "reduction_restored_wd" => Measure::Reduction(Restored),
         "extra_manual_fte" => Measure::ExtraManualFte,
-        _ => return None,
+        other => Measure::ManualFte(Some(other.strip_prefix("manual_fte_").and_then(Party::parse)?)),
     })
 }
 

@@ -4,6 +4,7 @@
 //! on them (common random numbers: differences between options are paired). Replications run on a rayon pool of
 //! the requested size and are collected in replication order, so results do not depend on the thread count.
 
+pub mod breakdown;
 pub mod metric;
 pub mod plan;
 mod precision;
@@ -18,7 +19,7 @@ pub use summary::{Comparison, DistributionSummary, FteSummary, OptionSummary, Su
 use crate::arrivals;
 use crate::calendar::WorkCalendar;
 use crate::fleet::{self, MAX_BACKLOG_AGE_DAYS};
-use crate::metrics::{OptionMetrics, PairedCounts};
+use crate::metrics::{OptionMetrics, PairedCounts, pair_populations};
 use crate::process::{self, Context};
 use crate::rng::Streams;
 use crate::scenario::Scenario;
@@ -96,8 +97,14 @@ pub fn run_replication_with_progress(
             outcome
         })
         .collect();
-    let base = &outcomes[0].site_dormant_wd;
-    let paired = outcomes.iter().map(|o| pair(base, &o.site_dormant_wd)).collect();
+    let base = &outcomes[0];
+    let paired = outcomes
+        .iter()
+        .map(|o| PairedCounts {
+            populations: pair_populations(&base.tracked, &o.tracked),
+            ..pair(&base.site_dormant_wd, &o.site_dormant_wd)
+        })
+        .collect();
     ReplicationResult {
         replication,
         options: outcomes.into_iter().map(|o| o.metrics).collect(),

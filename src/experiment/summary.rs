@@ -2,6 +2,7 @@
 //! pooled quantiles, paired comparisons. Pure functions of the results; serialised as `summary.json`.
 
 use super::ReplicationResult;
+use super::breakdown::{self, FastTrackSummary, NotifiedDateSummary, PopulationComparison, PopulationSummary};
 use crate::cases::{ManualCase, Party};
 use crate::metrics::{Histogram, MeanCi, OptionMetrics, mean_ci95, nan_from_null};
 use crate::scenario::Scenario;
@@ -66,6 +67,19 @@ pub struct OptionSummary {
     pub events_per_replication: f64,
     /// The main counts above scaled up to the represented fleet (× `scale_to_represented`), for sampled runs.
     pub at_represented_scale: IndexMap<String, f64>,
+    /// Tracked episodes (each installation's backlog or first in-run episode) by population, with the
+    /// decomposition of their mean dormancy into stages.
+    pub populations: IndexMap<String, PopulationSummary>,
+    /// Dormant migrations on their first notified date, and why the others were not.
+    pub notified_dates: NotifiedDateSummary,
+    /// Switches → dormancy → DMC listed → fast-tracked (R17).
+    pub fast_track: FastTrackSummary,
+    /// R4: episodes with some but not all fuels dormant (split supply), mean per replication, and the mean number
+    /// of installations in that state over the horizon.
+    pub partial_dormant_episodes: f64,
+    pub mean_partial_dormant_stock: f64,
+    /// R12: migrated installations that lost smart service again by switching to a supplier not DCC-ready.
+    pub service_lost: f64,
 }
 
 /// Weekly staff effort (FTE) over replications: the mean week and the peak week of each replication, each with a
@@ -124,6 +138,8 @@ pub struct Comparison {
     /// Of installations dormant under either option, the share with fewer dormant working days under `option`.
     pub share_sites_faster: f64,
     pub share_sites_slower: f64,
+    /// The same tracked episodes under both options, per population.
+    pub populations: IndexMap<String, PopulationComparison>,
 }
 
 fn mean_of(reps: &[ReplicationResult], o: usize, f: impl Fn(&OptionMetrics) -> f64) -> f64 {
@@ -152,7 +168,8 @@ fn distribution(reps: &[ReplicationResult], o: usize, h: impl Fn(&OptionMetrics)
 /// each week Σ cases × minutes / 60 / hours per FTE-week × (represents / installations).
 pub fn weekly_fte(s: &Scenario, m: &OptionMetrics) -> Vec<Vec<f64>> {
     let scale = 1.0 / s.fleet.sample_fraction;
-    let per_case_fte = |c: ManualCase| s.manual.handling(c).minutes / 60.0 / s.manual.hours_per_fte_week * scale;
+    let per_case_fte =
+        |c: ManualCase| s.manual.handling(c).minutes / 60.0 / s.manual.hours_per_fte_week * c.represented(scale);
     Party::ALL
         .iter()
         .map(|&party| {
@@ -261,6 +278,12 @@ fn option_summary(s: &Scenario, reps: &[ReplicationResult], o: usize) -> OptionS
         mean_dormant_stock: m(&|x| x.stock_site_days) / f64::from(s.run.horizon_days),
         events_per_replication: m(&|x| x.events),
         at_represented_scale: IndexMap::new(),
+        populations: breakdown::populations(reps, o),
+        notified_dates: breakdown::notified_dates(reps, o),
+        fast_track: breakdown::fast_track(reps, o),
+        partial_dormant_episodes: m(&|x| x.partial_episodes),
+        mean_partial_dormant_stock: m(&|x| x.partial_site_days) / f64::from(s.run.horizon_days),
+        service_lost: m(&|x| x.service_lost),
     }
     .with_represented_counts(1.0 / s.fleet.sample_fraction)
 }
@@ -319,6 +342,7 @@ fn comparison(s: &Scenario, reps: &[ReplicationResult], o: usize) -> Comparison 
         ci95_site: site.ci95,
         share_sites_faster: share(&|r| r.paired[o].sites_faster),
         share_sites_slower: share(&|r| r.paired[o].sites_slower),
+        populations: breakdown::population_comparisons(reps, o),
     }
 }
 

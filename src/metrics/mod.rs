@@ -1,13 +1,18 @@
 //! Mergeable accumulators filled as a simulation runs (no per-event storage), and the statistics over
 //! replications computed from them.
 
+mod episodes;
 mod histogram;
 mod stats;
 
+pub use episodes::{
+    EpisodeEnd, FastTrackFunnel, NotifiedDates, POPULATIONS, Population, PopulationMetrics, PopulationPair, STAGES,
+    Stage, Tracked, pair_populations,
+};
 pub use histogram::Histogram;
 pub use stats::{MeanCi, mean_ci95, nan_from_null};
 
-use crate::process::ManualCase;
+use crate::cases::ManualCase;
 use serde::{Deserialize, Serialize};
 
 /// Weekly counts from the run's start (week w covers days 7w..7w+6); days outside [0, horizon) are not counted.
@@ -128,6 +133,19 @@ pub struct OptionMetrics {
     pub open_site_days: u64,
     /// Events the engine processed (exogenous switches included).
     pub events: u64,
+    /// Tracked episodes (each installation's backlog or first in-run episode) by population (`Population as
+    /// usize`): dormancy inside the horizon and its decomposition by stage.
+    pub populations: [PopulationMetrics; POPULATIONS],
+    /// Dormant migrations in the horizon that followed a notice: notified date kept, or why not.
+    pub notified: NotifiedDates,
+    /// Switches → dormancy → DMC listed → fast-tracked (R17).
+    pub funnel: FastTrackFunnel,
+    /// R4: episodes in which some but not all fuels of an installation were dormant (split supply), and their
+    /// installation-days inside the horizon.
+    pub partial_episodes: u64,
+    pub partial_site_days: u64,
+    /// R12: migrated installations that lost smart service again by switching to a supplier not yet DCC-ready.
+    pub service_lost: u64,
 }
 
 impl OptionMetrics {
@@ -215,4 +233,6 @@ pub struct PairedCounts {
     pub sites_slower: u64,
     /// Sum over those installations of (baseline − option) dormant working days within the horizon.
     pub dormant_wd_saved: i64,
+    /// The same tracked episodes under both options, per population (`Population as usize`).
+    pub populations: [PopulationPair; POPULATIONS],
 }

@@ -197,13 +197,15 @@ fn quantile(values: &[f64], p: f64) -> f64 {
 }
 
 /// Manual cases per week by type, in long form: option, week, week_start, case_type, party, cases_mean (simulated
-/// sample, mean over replications) and fte_mean (represented scale).
+/// sample, mean over replications), cases_represented (at represented scale: cases about one installation scaled
+/// up, per-supplier and per-file cases as counted) and fte_mean (represented scale).
 pub fn manual_weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
     let weeks = (s.run.horizon_days as usize).div_ceil(7);
     let n = reps.len().max(1) as f64;
     let scale = 1.0 / s.fleet.sample_fraction;
     let (mut option, mut week, mut week_start, mut case_type, mut party, mut cases, mut fte) =
         (Vec::new(), Vec::<u32>::new(), Vec::<i32>::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut represented = Vec::new();
     for (o, spec) in s.options.iter().enumerate() {
         for w in 0..weeks {
             for case in ManualCase::ALL {
@@ -215,7 +217,8 @@ pub fn manual_weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFram
                 case_type.push(case.name());
                 party.push(h.party.name());
                 cases.push(mean);
-                fte.push(mean * h.minutes / 60.0 / s.manual.hours_per_fte_week * scale);
+                represented.push(mean * case.represented(scale));
+                fte.push(mean * h.minutes / 60.0 / s.manual.hours_per_fte_week * case.represented(scale));
             }
         }
     }
@@ -226,6 +229,7 @@ pub fn manual_weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFram
         Column::new("case_type".into(), case_type),
         Column::new("party".into(), party),
         Column::new("cases_mean".into(), cases),
+        Column::new("cases_represented".into(), represented),
         Column::new("fte_mean".into(), fte),
     ])
 }

@@ -1,24 +1,36 @@
 //! DCC's side: the pre-migration CoS check (R8), the daily migration batch with its capacity shared between
 //! dormant migrations and the active programme, migration failures, retries and exclusion (R7).
 //!
-//! Allocation rule, each working day with capacity C: dormant migrations first, up to `dcc.dormant_share` × C;
-//! then the active programme, up to what is left; then dormant migrations again with anything the active
-//! programme did not use. Within each queue, first come first served.
+//! Allocation rule, each working day with capacity C (see `ledger.rs`): dormant migrations take the slots booked
+//! for the day (at most `dcc.dormant_share` × C, booked when their notices went out); the active programme takes
+//! everything else, including booked slots given back by cancelled plans.
 
+use super::site::NO_DAY;
 use super::{ACTIVE_MINUTE, BATCH_MINUTE, CHECK_MINUTE, Event, ManualCase, Phase, QueuedMigration, Sim};
 use crate::engine::{at, prefetch};
+use crate::metrics::Stage;
 use crate::rng::Purpose;
-use crate::scenario::CosCheckWindow;
+use crate::scenario::{CheckScope, CosCheckWindow};
 use rand::RngExt;
 
 impl Sim<'_> {
+    /// The check window for this installation's migration: under `all-routes` the option's own window applies to
+    /// every dormant migration (the amended Table 5.10 text), otherwise the route's.
+    fn check_window(&self, site: u32) -> CosCheckWindow {
+        let option = &self.s.options[self.option];
+        match option.cos_check_scope {
+            CheckScope::AllRoutes => option.timeline.cos_check,
+            CheckScope::OwnRoute => self.timeline(site).cos_check,
+        }
+    }
+
     /// R8: a switch registered by `as_of_day` with its SSD from the migration day to the end of the window.
     /// Devices holding the Null supplier certificate skip the check.
     fn cos_check_fails(&self, site: u32, as_of_day: i32, migration_day: i32) -> bool {
         if self.installation(site).null_certificate {
             return false;
         }
-        let end = match self.timeline(site).cos_check {
+        let end = match self.check_window(site) {
             CosCheckWindow::CalendarDays(n) => migration_day + n,
             CosCheckWindow::WorkingDays(n) => self.cal.add_wd(migration_day, n),
         };
@@ -27,18 +39,26 @@ impl Sim<'_> {
 
     fn halt(&mut self, site: u32) {
         self.manual(ManualCase::CosCheckException, self.today());
+        self.release_booking(site);
         let st = &mut self.sites[site as usize];
         st.cancel_plan();
         st.phase = Phase::Halted;
+        self.miss_notified_date(site, Stage::Halt);
     }
 
+    /// 20:00 on the working day before the planned migration: configuration done (R6) and the CoS check (R8).
     pub(super) fn on_migration_due(&mut self, site: u32, epoch: u16) {
         if !self.is_live(site, epoch) {
             return;
         }
         let st = &mut self.sites[site as usize];
         if !st.configured {
+            // The SLA was missed (or a failed attempt is being retried): DCC re-plans and re-notifies.
             st.phase = Phase::AwaitingConfig;
+            let reason = if st.firmware_failures > 0 { Stage::Retry } else { Stage::FirmwareLate };
+            self.release_booking(site);
+            self.miss_notified_date(site, reason);
+            self.manual(ManualCase::FirmwareReplan, self.today());
             return;
         }
         let migration_day = st.migration_day;
@@ -47,27 +67,14 @@ impl Sim<'_> {
             return;
         }
         self.sites[site as usize].phase = Phase::Queued;
-        self.dcc_queue.push_back(QueuedMigration { site, epoch, checked_for_day: migration_day });
+        self.dcc_queue.push_back(QueuedMigration { site, epoch, day: migration_day });
         self.ensure_batch(migration_day);
     }
 
-    fn ensure_batch(&mut self, day: i32) {
+    pub(super) fn ensure_batch(&mut self, day: i32) {
         if self.batch_day.is_none_or(|d| d > day) {
             self.batch_day = Some(day);
             self.q.schedule(at(day, BATCH_MINUTE), Event::DccBatch);
-        }
-    }
-
-    /// Open the day's capacity once, however many batch events the day has.
-    fn open_budget(&mut self, day: i32) {
-        if self.budget_day != day {
-            self.budget_day = day;
-            self.budget_left = self.dcc_budget.open_day();
-            self.dormant_left = if self.budget_left == u64::MAX {
-                u64::MAX
-            } else {
-                (self.budget_left as f64 * self.s.dcc.dormant_share).round() as u64
-            };
         }
     }
 
@@ -77,24 +84,26 @@ impl Sim<'_> {
         if self.batch_day == Some(day) {
             self.batch_day = None;
         }
-        self.open_budget(day);
-        let reserved = self.dormant_left.min(self.budget_left);
-        let used = self.migrate_dormant(day, reserved);
-        self.dormant_left -= used;
-        self.budget_left -= used;
+        if self.budget_day != day {
+            self.budget_day = day;
+            self.budget_left = self.ledger.total(self.cal, day);
+        }
+        let used = self.migrate_dormant(day);
+        self.budget_left = self.budget_left.saturating_sub(used);
         let used = self.migrate_active(day, self.budget_left);
         self.budget_left -= used;
-        let used = self.migrate_dormant(day, self.budget_left);
-        self.budget_left -= used;
-        if !self.dcc_queue.is_empty() || !self.active_queue.is_empty() {
+        if let Some(next) = self.dcc_queue.front().map(|m| m.day) {
+            self.ensure_batch(next.max(self.cal.add_wd(day, 1)));
+        }
+        if !self.active_queue.is_empty() {
             self.ensure_batch(self.cal.add_wd(day, 1));
         }
     }
 
-    /// Up to `budget` dormant migrations; returns how many were attempted.
-    fn migrate_dormant(&mut self, day: i32, budget: u64) -> u64 {
+    /// Every dormant migration booked for today (the ledger guarantees the capacity); returns how many.
+    fn migrate_dormant(&mut self, day: i32) -> u64 {
         let mut used = 0;
-        while used < budget {
+        while self.dcc_queue.front().is_some_and(|m| m.day <= day) {
             let Some(m) = self.dcc_queue.pop_front() else { break };
             if let Some(ahead) = self.dcc_queue.get(super::PREFETCH_AHEAD) {
                 self.prefetch_site(ahead.site);
@@ -102,13 +111,9 @@ impl Sim<'_> {
             if !self.is_live(m.site, m.epoch) {
                 continue;
             }
-            // Carried over by capacity: re-check 24 hours before today's attempt.
-            if m.checked_for_day < day && self.cos_check_fails(m.site, self.cal.sub_wd(day, 1), day) {
-                self.halt(m.site);
-                continue;
-            }
             used += 1;
             self.metrics.record_dcc_attempt(day);
+            self.sites[m.site as usize].booked_day = NO_DAY;
             self.attempt_dormant_migration(m.site, m.epoch, day);
         }
         used
@@ -125,6 +130,7 @@ impl Sim<'_> {
 
     fn attempt_dormant_migration(&mut self, site: u32, epoch: u16, day: i32) {
         if !self.migration_fails(site) {
+            self.record_notified_date(site, day);
             self.end_dormancy(site, day, true);
             self.after_dormant_migration(site, day);
             return;
@@ -136,9 +142,13 @@ impl Sim<'_> {
             self.exclude(site, ManualCase::MigrationExclusion);
             return;
         }
-        let retry_day = self.cal.add_wd(day, dcc.retry_delay_wd);
+        // The next migration file with capacity left, `retry_delay_wd` on at the earliest.
+        let retry_day = self.ledger.first_free(self.cal, self.cal.add_wd(day, dcc.retry_delay_wd));
+        self.book(site, retry_day);
+        let st = &mut self.sites[site as usize];
         st.phase = Phase::Notified;
         st.migration_day = retry_day;
+        self.miss_notified_date(site, Stage::Retry);
         let check_day = self.cal.sub_wd(retry_day, 1);
         self.q.schedule(at(check_day, CHECK_MINUTE), Event::MigrationDue { site, epoch });
     }
@@ -163,7 +173,8 @@ impl Sim<'_> {
         }
     }
 
-    /// Up to `budget` active migrations; installations that went dormant or were migrated meanwhile are skipped.
+    /// Up to `budget` active migrations; installations that went dormant, were migrated or were removed at their
+    /// supplier's request (R10) meanwhile are skipped.
     fn migrate_active(&mut self, day: i32, budget: u64) -> u64 {
         let mut used = 0;
         while used < budget {
@@ -171,14 +182,14 @@ impl Sim<'_> {
             if let Some(&ahead) = self.active_queue.get(super::PREFETCH_AHEAD) {
                 prefetch(&self.sites, ahead as usize);
             }
-            if self.sites[site as usize].phase != Phase::Active {
+            let st = &self.sites[site as usize];
+            if st.phase != Phase::Active || st.active_removed {
                 continue;
             }
             used += 1;
             self.metrics.record_dcc_attempt(day);
             if !self.migration_fails(site) {
-                self.sites[site as usize].phase = Phase::Migrated;
-                self.metrics.record_active_migration(day);
+                self.migrate_active_site(site, day);
                 continue;
             }
             let st = &mut self.sites[site as usize];
@@ -191,8 +202,19 @@ impl Sim<'_> {
         used
     }
 
+    fn migrate_active_site(&mut self, site: u32, day: i32) {
+        if self.sites[site as usize].partial {
+            self.partial_change(site, day, false);
+        }
+        let st = &mut self.sites[site as usize];
+        st.phase = Phase::Migrated;
+        st.migration_day = day;
+        self.metrics.record_active_migration(day);
+    }
+
     pub(super) fn on_active_retry(&mut self, site: u32) {
-        if self.sites[site as usize].phase == Phase::Active {
+        let st = &self.sites[site as usize];
+        if st.phase == Phase::Active && !st.active_removed {
             self.active_queue.push_back(site);
             self.ensure_batch(self.today());
         }

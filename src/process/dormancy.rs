@@ -1,11 +1,15 @@
-//! Switches and dormancy episodes: R1 (SSD starts dormancy), R2 (EPCL wait), R4 (all fuels dormant), R9 and R19
-//! (switches during a migration), R10 (removal requests), R11 (prepayment credit mode), R16 (split supply).
+//! Switches and dormancy episodes: R1 (SSD starts dormancy), R2 (EPCL wait), R4 (all fuels dormant; one dormant
+//! fuel is a partial loss of smart function), R9 and R19 (switches during a migration), R10 (removal from an active
+//! migration), R11 (prepayment credit mode), R16 (split supply).
 
-use super::{Event, ManualCase, NOTICE_MINUTE, Phase, REMOVAL_MINUTE, Sim};
+use super::site::NO_DAY;
+use super::{Event, ManualCase, Phase, REMOVAL_MINUTE, Sim};
 use crate::arrivals::Cos;
 use crate::engine::at;
-use crate::fleet::{ELEC, GAS};
+use crate::fleet::{ELEC, GAS, NOT_SCHEDULED};
+use crate::metrics::{EpisodeEnd, Stage};
 use crate::rng::Purpose;
+use chrono::Datelike;
 use rand::RngExt;
 
 impl Sim<'_> {
@@ -32,19 +36,39 @@ impl Sim<'_> {
         if up { self.stock += 1 } else { self.stock -= 1 }
     }
 
+    /// R4: the installation starts (`on`) or stops being partly dormant on `day`.
+    pub(super) fn partial_change(&mut self, site: u32, day: i32, on: bool) {
+        if self.sites[site as usize].partial == on {
+            return;
+        }
+        self.sites[site as usize].partial = on;
+        let day = day.clamp(0, self.horizon());
+        self.metrics.partial_site_days += self.partial_stock * (day - self.partial_day).max(0) as u64;
+        self.partial_day = self.partial_day.max(day);
+        if on {
+            self.partial_stock += 1;
+            self.metrics.partial_episodes += 1;
+        } else {
+            self.partial_stock -= 1;
+        }
+    }
+
     /// The installation becomes dormant on `day` (R1; all fuels dormant, R4).
     pub(super) fn begin_dormancy(&mut self, site: u32, day: i32) {
         let st = &mut self.sites[site as usize];
         st.dormant_since = day;
         st.episode = st.episode.wrapping_add(1);
-        st.removed = false;
         st.migration_failures = 0;
+        st.fast_track = false;
+        st.notified_day = NO_DAY;
+        st.missed = None;
         st.phase = Phase::AwaitingEpcl;
         self.ever_dormant[site as usize] = true;
         if day >= 0 {
             self.metrics.record_new_dormant(day);
         }
         self.stock_change(day, true);
+        self.start_tracking(site, day, Stage::EpclWait);
         self.after_epcl_or_wait(site);
     }
 
@@ -52,7 +76,7 @@ impl Sim<'_> {
     pub(super) fn after_epcl_or_wait(&mut self, site: u32) {
         let dmc = self.installation(site).dmc as usize;
         match self.s.dmcs[dmc].epcl_day {
-            Some(d) if d <= self.today() => self.route(site),
+            Some(d) if d <= self.today() => self.route(site, self.sites[site as usize].dormant_since),
             _ => {
                 self.sites[site as usize].phase = Phase::AwaitingEpcl;
                 self.epcl_waiting[dmc].push(site);
@@ -62,6 +86,9 @@ impl Sim<'_> {
 
     /// Close the current episode on `day`: by migration, or by a switch to a supplier that can operate the SMSO.
     pub(super) fn end_dormancy(&mut self, site: u32, day: i32, by_migration: bool) {
+        self.release_booking(site);
+        let end = if by_migration { EpisodeEnd::Migrated } else { EpisodeEnd::Reactivated };
+        self.close_tracked(site, day, end);
         let since = self.sites[site as usize].dormant_since;
         let (a, b) = self.clip(since, day);
         self.sites[site as usize].dormant_wd_total += self.cal.count_wd(a, b).max(0) as u32;
@@ -84,9 +111,11 @@ impl Sim<'_> {
 
     pub(super) fn exclude(&mut self, site: u32, case: ManualCase) {
         self.manual(case, self.today());
+        self.release_booking(site);
         let st = &mut self.sites[site as usize];
         st.cancel_plan();
         st.phase = Phase::Excluded;
+        self.miss_notified_date(site, Stage::Retry);
     }
 
     pub(super) fn on_switch(&mut self, cos: &Cos) {
@@ -103,25 +132,37 @@ impl Sim<'_> {
         }
         let phase = st.phase;
         if phase == Phase::Migrated {
-            self.service_after_switch(site);
+            self.service_after_switch(site, day);
             return;
         }
+        self.metrics.funnel.switches += 1;
         let fuels = self.installation(site).fuels;
         let dormant = self.dormant_fuels(site);
         self.sites[site as usize].dormant_fuels = dormant;
+        self.partial_change(site, day, dormant != 0 && dormant != fuels);
         match (phase.is_dormant(), dormant == fuels) {
-            (false, true) => {
-                self.begin_dormancy(site, day);
-                self.on_dormancy_gain(site, day, losing, cos.to);
-            }
+            (false, true) => self.dormancy_gain(site, day, losing),
             (true, false) => self.end_dormancy(site, day, false),
             (true, true) if phase == Phase::Halted => {
                 self.sites[site as usize].cancel_plan();
-                self.route(site);
+                self.route(site, day);
             }
             (true, true) if phase.is_in_flight() => self.in_flight_switch(site, day),
+            (false, false) => self.maybe_active_removal(site, day, cos.to),
             _ => {}
         }
+    }
+
+    /// A switch that makes the installation dormant: the episode, the fast-track funnel (R17) and the losing
+    /// supplier's prepayment mode switch (R11).
+    fn dormancy_gain(&mut self, site: u32, day: i32, losing: u8) {
+        let listed = self.s.dmcs[self.installation(site).dmc as usize].epcl_day.is_some_and(|d| d <= day);
+        self.begin_dormancy(site, day);
+        let f = &mut self.metrics.funnel;
+        f.dormancy_causing += 1;
+        f.listed_at_ssd += u64::from(listed);
+        f.fast_tracked += u64::from(self.sites[site as usize].fast_track);
+        self.prepayment_mode_switch(site, day, losing);
     }
 
     /// R9 / R19: a switch after notice to another supplier that cannot operate the SMSO. Between the Migration
@@ -140,65 +181,80 @@ impl Sim<'_> {
         self.manual(case, day);
     }
 
-    /// Side effects of a switch that made the installation dormant: the gaining supplier may ask for removal within
-    /// the window (R10); a prepayment meter the losing supplier failed to switch to credit mode is chased, and
-    /// perhaps escalated (R11). Draws are keyed by installation and episode (common to all options).
-    fn on_dormancy_gain(&mut self, site: u32, day: i32, losing: u8, gaining: u8) {
-        let episode = self.sites[site as usize].episode;
-        let streams = &self.ctx.streams;
-        let p_removal = self.s.suppliers[gaining as usize].removal_probability;
-        if p_removal > 0.0 {
-            let mut rng = streams.rng(Purpose::Removal, u64::from(site), u32::from(episode));
-            if rng.random_bool(p_removal) {
-                let offset = rng.random_range(0..=self.s.dcc.removal_window_days);
-                self.q.schedule(at(day + offset, REMOVAL_MINUTE), Event::Removal { site, episode });
-            }
+    /// R10: "Energy Suppliers will only need to respond if they wish to remove a site from an Active migration.
+    /// DCC will provide an 8 day window following CoS gain". A switch of an installation still waiting for its
+    /// active migration may bring such a request from the gaining supplier, on a day in the window.
+    fn maybe_active_removal(&mut self, site: u32, day: i32, gaining: u8) {
+        let p = self.s.suppliers[gaining as usize].removal_probability;
+        if p <= 0.0 || self.installation(site).active_day == NOT_SCHEDULED || self.sites[site as usize].active_removed
+        {
+            return;
         }
-        let p_credit = self.s.suppliers[losing as usize].credit_mode_failure_probability;
-        if self.installation(site).prepayment && p_credit > 0.0 {
-            let mut rng = streams.rng(Purpose::CreditMode, u64::from(site), u32::from(episode));
-            if rng.random_bool(p_credit) {
-                self.manual(ManualCase::CreditModeChase, day);
-                if rng.random_bool(self.s.prepayment.escalation_probability) {
-                    self.manual(ManualCase::CreditModeEscalation, day + self.s.prepayment.escalation_delay_days);
-                }
-            }
+        let mut rng = self.ctx.streams.rng(Purpose::Removal, u64::from(site), day.max(0) as u32);
+        if rng.random_bool(p) {
+            let offset = rng.random_range(0..=self.s.dcc.removal_window_days);
+            self.q.schedule(at(day + offset, REMOVAL_MINUTE), Event::ActiveRemoval { site });
         }
     }
 
-    /// R10: the gaining supplier asks DCC to remove the site from its migration. The plan is cancelled and the site
-    /// is planned again after `dcc.removal_hold_days`, on the fallback (standard) route; if it is still waiting
-    /// for the EPCL it simply takes the fallback route when listed.
-    pub(super) fn on_removal(&mut self, site: u32, episode: u16) {
+    pub(super) fn on_active_removal(&mut self, site: u32) {
         let st = &mut self.sites[site as usize];
-        if st.episode != episode || !st.phase.is_dormant() || st.phase == Phase::Excluded {
+        if st.phase == Phase::Migrated || st.active_removed {
             return;
         }
-        st.removed = true;
-        let phase = st.phase;
-        let day = self.today();
-        self.manual(ManualCase::RemovalRequest, day);
-        if phase == Phase::AwaitingEpcl || phase == Phase::Halted {
-            return;
-        }
-        let st = &mut self.sites[site as usize];
-        st.cancel_plan();
-        st.phase = Phase::Removed;
-        let epoch = st.epoch;
-        let replan = day + self.s.dcc.removal_hold_days;
-        self.q.schedule(at(replan, NOTICE_MINUTE - 1), Event::Replan { site, epoch });
+        st.active_removed = true;
+        self.manual(ManualCase::RemovalRequest, self.today());
     }
 
-    pub(super) fn on_replan(&mut self, site: u32, epoch: u16) {
-        if self.is_live(site, epoch) && self.sites[site as usize].phase == Phase::Removed {
-            self.route(site);
+    /// R11: the losing supplier must switch a prepayment meter to credit mode; it fails outright with its
+    /// `credit_mode_failure_probability`, and otherwise does it `mode_switch_lag_wd` after the SSD, which is too
+    /// late if DCC migrates the meter first (checked at migration). Keyed by installation and episode.
+    fn prepayment_mode_switch(&mut self, site: u32, day: i32, losing: u8) {
+        if !self.installation(site).prepayment {
+            return;
+        }
+        let mut rng = self.ctx.streams.rng(Purpose::CreditMode, u64::from(site), u32::from(self.sites[site as usize].episode));
+        let fails = rng.random_bool(self.s.suppliers[losing as usize].credit_mode_failure_probability);
+        let lag_wd = self.s.prepayment.mode_switch_lag_wd.sample(&mut rng).round() as i32;
+        let st = &mut self.sites[site as usize];
+        st.mode_switch_by = losing;
+        st.mode_switch_day = if lag_wd > 0 { self.cal.add_wd(day, lag_wd) } else { day };
+        if fails {
+            st.mode_switch_day = NO_DAY;
+            self.credit_mode_failure(day, losing);
+        }
+    }
+
+    /// R11 at a dormant migration: a mode switch not yet done can no longer be (the losing supplier has lost
+    /// access), so the gaining supplier finds a smart prepayment meter it did not expect.
+    pub(super) fn mode_switch_at_migration(&mut self, site: u32, day: i32) {
+        let st = &mut self.sites[site as usize];
+        let due = std::mem::replace(&mut st.mode_switch_day, NO_DAY);
+        if due != NO_DAY && day < due {
+            let losing = st.mode_switch_by;
+            self.credit_mode_failure(day, losing);
+        }
+    }
+
+    /// A prepayment meter left in prepayment mode: the gaining supplier takes it up with the losing supplier; if
+    /// that supplier's failures reach the monthly threshold (persistent across many customers) SECAS is involved.
+    fn credit_mode_failure(&mut self, day: i32, losing: u8) {
+        self.manual(ManualCase::CreditModeChase, day);
+        self.manual(ManualCase::CreditModeCorrection, day);
+        let Some(threshold) = self.s.prepayment.secas_threshold_per_month else { return };
+        let date = self.cal.date(day);
+        let month = date.year() * 12 + date.month0() as i32;
+        let n = self.credit_failures.entry((losing, month)).or_insert(0);
+        *n += 1;
+        if f64::from(*n) >= threshold && f64::from(*n - 1) < threshold {
+            self.manual(ManualCase::SecasEscalation, day);
         }
     }
 
     pub(super) fn on_epcl(&mut self, dmc: u16) {
         for site in std::mem::take(&mut self.epcl_waiting[dmc as usize]) {
             if self.sites[site as usize].phase == Phase::AwaitingEpcl {
-                self.route(site);
+                self.route(site, self.sites[site as usize].dormant_since);
             }
         }
     }

@@ -3,32 +3,38 @@
 //! only in their `Timeline`.
 //!
 //! Within a day, events happen at fixed minutes so that their order is part of the model, not an accident:
-//! 00:00 Supply Start Dates take effect (R1) · 00:01 DMCs join the EPCL (R2), suppliers become DCC-ready (R12) ·
-//! 07:59 removal requests (R10) · 08:00 notices and SMSO requests (R5) · 09:00 the active programme releases the
-//! day's installations · 10:00 DCC's migration batch (capacity, R7) · 20:00 pre-migration CoS check for the next
-//! working day (R8, "24 hours before migration"). SMSO configurations finish at any minute of working time (R6).
+//! 00:00 Supply Start Dates take effect (R1) · 00:01 DMCs join the EPCL (R2) · 07:58 installations become ready for
+//! a notice · 07:59 removal requests from the active programme (R10) · 08:00 DCC plans the day's notices against
+//! its capacity ledger, and SMSO requests go out (R5, R6) · 09:00 the active programme releases the day's
+//! installations · 10:00 DCC's migration batch (R7) · 12:00 smart service restored (R12, R13) · 20:00
+//! pre-migration CoS check for the next working day (R8, "24 hours before migration"). SMSO configurations finish
+//! at any minute of working time (R6).
 //!
-//! The handlers live in `dormancy.rs` (switches, episodes, R1–R4, R10, R11, R19, R9), `plan.rs` (routing, notice,
-//! SMSO configuration, R3, R5, R6), `dcc.rs` (CoS check, capacity, dormant and active migrations, R7, R8) and
-//! `service.rs` (readiness and certificates after migration, R12, R13). States: `Phase`, and `docs/model.md`.
+//! The handlers live in `dormancy.rs` (switches, episodes, R1–R4, R9–R11, R19), `plan.rs` (routing, notices
+//! against the ledger, SMSO configuration, R3, R5, R6), `dcc.rs` (CoS check, batches, dormant and active
+//! migrations, R7, R8), `ledger.rs` (DCC's booked capacity) and `service.rs` (after migration, R12, R13, R15).
+//! `track.rs` keeps each episode's decomposition. States: `Phase`, and `docs/model.md`.
 
 mod dcc;
 mod dormancy;
+mod ledger;
 mod plan;
 mod service;
 mod site;
+mod track;
 
 pub use crate::cases::ManualCase;
 pub use site::{Phase, SiteState};
 
 use crate::arrivals::CosHistory;
 use crate::calendar::WorkCalendar;
-use crate::engine::{DailyBudget, EventQueue, ServerQueue, SimTime, at, day_of, prefetch};
+use crate::engine::{EventQueue, ServerQueue, SimTime, at, day_of, prefetch};
 use crate::fleet::Installation;
-use crate::metrics::OptionMetrics;
+use crate::metrics::{OptionMetrics, Tracked};
 use crate::rng::Streams;
-use crate::scenario::Scenario;
-use std::collections::VecDeque;
+use crate::scenario::{Eligibility, Scenario};
+use ledger::Ledger;
+use std::collections::{HashMap, VecDeque};
 
 /// How many entries ahead of the one being handled an installation's state is prefetched: far enough for the load
 /// to arrive before its turn, near enough that it is still in cache then.
@@ -37,11 +43,12 @@ const PREFETCH_AHEAD: usize = 8;
 /// Minute of the day at which each kind of event happens.
 pub const SSD_MINUTE: SimTime = 0;
 pub const EPCL_MINUTE: SimTime = 1;
-pub const READY_MINUTE: SimTime = 1;
+pub const QUEUE_MINUTE: SimTime = 8 * 60 - 2;
 pub const REMOVAL_MINUTE: SimTime = 8 * 60 - 1;
 pub const NOTICE_MINUTE: SimTime = 8 * 60;
 pub const ACTIVE_MINUTE: SimTime = 9 * 60;
 pub const BATCH_MINUTE: SimTime = 10 * 60;
+pub const SERVICE_MINUTE: SimTime = 12 * 60;
 pub const CHECK_MINUTE: SimTime = 20 * 60;
 
 /// What one replication shares between its options: read-only.
@@ -109,10 +116,28 @@ pub fn active_order(fleet: &[Installation]) -> ActiveOrder {
     ActiveOrder { sites, first_day, ends }
 }
 
-/// Result of simulating one option: its metrics and each installation's dormant working days (for pairing).
+/// The active programme's demand per day `0..horizon + 400`: the installations released that day (releases due on
+/// a non-working day are released on the next working day).
+fn active_demand(ctx: &Context, horizon_days: i32) -> Vec<u32> {
+    let order = ctx.active_order;
+    let mut demand = vec![0u32; (horizon_days.max(0) + 400) as usize];
+    let mut released = order.released_by(-1);
+    for (day, slot) in demand.iter_mut().enumerate() {
+        if ctx.calendar.is_working(day as i32) {
+            let now = order.released_by(day as i32);
+            *slot = (now - released) as u32;
+            released = now;
+        }
+    }
+    demand
+}
+
+/// Result of simulating one option: its metrics, each installation's dormant working days and its tracked episode
+/// (for pairing options installation by installation).
 pub struct OptionOutcome {
     pub metrics: OptionMetrics,
     pub site_dormant_wd: Vec<u32>,
+    pub tracked: Vec<Tracked>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -120,21 +145,17 @@ enum Event {
     Epcl {
         dmc: u16,
     },
-    Ready {
-        supplier: u8,
-    },
-    Removal {
+    /// R10: a gaining supplier's request to remove the site from the active programme.
+    ActiveRemoval {
         site: u32,
-        episode: u16,
     },
-    Replan {
+    /// The installation's pre-notice wait is over: it joins its route's queue for a notice.
+    NoticeReady {
         site: u32,
         epoch: u16,
     },
-    Notice {
-        site: u32,
-        epoch: u16,
-    },
+    /// DCC plans the day's notices against its ledger.
+    Plan,
     /// `retry` = a repeat after a failed attempt (the firmware wait runs from the plan's first request).
     SmsoRequest {
         site: u32,
@@ -155,6 +176,11 @@ enum Event {
         site: u32,
     },
     DccBatch,
+    /// Smart service is back (R12 readiness and R13 certificates), unless `token` is stale.
+    ServiceRestored {
+        site: u32,
+        token: u8,
+    },
 }
 
 impl Event {
@@ -162,14 +188,14 @@ impl Event {
     #[inline]
     fn site(&self) -> Option<u32> {
         match *self {
-            Event::Removal { site, .. }
-            | Event::Replan { site, .. }
-            | Event::Notice { site, .. }
+            Event::ActiveRemoval { site }
+            | Event::NoticeReady { site, .. }
             | Event::SmsoRequest { site, .. }
             | Event::ConfigDone { site, .. }
             | Event::MigrationDue { site, .. }
-            | Event::ActiveRetry { site } => Some(site),
-            Event::Epcl { .. } | Event::Ready { .. } | Event::ActiveRelease | Event::DccBatch => None,
+            | Event::ActiveRetry { site }
+            | Event::ServiceRestored { site, .. } => Some(site),
+            Event::Epcl { .. } | Event::Plan | Event::ActiveRelease | Event::DccBatch => None,
         }
     }
 }
@@ -184,8 +210,16 @@ struct Job {
 struct QueuedMigration {
     site: u32,
     epoch: u16,
-    /// The migration day the last CoS check was made for.
-    checked_for_day: i32,
+    /// The booked migration day.
+    day: i32,
+}
+
+/// An installation waiting in its route's queue for a notice (FIFO by `seq`, the order they became ready).
+#[derive(Debug, Clone, Copy)]
+struct Waiting {
+    site: u32,
+    epoch: u16,
+    seq: u64,
 }
 
 /// Simulate option `option` of the scenario on the replication's fleet and switching history.
@@ -204,24 +238,37 @@ struct Sim<'a> {
     q: EventQueue<Event>,
     sites: Vec<SiteState>,
     ever_dormant: Vec<bool>,
+    tracked: Vec<Tracked>,
     smsos: Vec<ServerQueue<Job>>,
+    ledger: Ledger,
+    /// Per route (option index): installations ready for a notice, in order.
+    notice_queues: Vec<VecDeque<Waiting>>,
+    ready_seq: u64,
+    plan_day: Option<i32>,
+    /// Installations that became ready for a fast-track notice, per day (the reserve's forecast).
+    fast_ready: Vec<u32>,
+    /// Fast-track notices issued at today's planning (one migration file a day, R14).
+    fast_notices_today: u32,
     dcc_queue: VecDeque<QueuedMigration>,
     active_queue: VecDeque<u32>,
     /// Next index into `ctx.active_order` to release.
     active_next: usize,
-    dcc_budget: DailyBudget,
+    batch_day: Option<i32>,
+    /// The day whose capacity `budget_left` holds (one opening per day, however many batch events it has).
     budget_day: i32,
     budget_left: u64,
-    dormant_left: u64,
-    batch_day: Option<i32>,
     epcl_waiting: Vec<Vec<u32>>,
-    /// Migrated installations waiting for a supplier to become DCC-ready (R12), per supplier.
-    ready_waiting: Vec<Vec<u32>>,
+    /// First day of the fast-track policy (episodes before it are not eligible under any option).
+    policy_start_day: i32,
+    /// R11: credit-mode failures per (losing supplier, month index) for the SECAS escalation.
+    credit_failures: HashMap<(u8, i32), u32>,
     metrics: OptionMetrics,
     stock: u64,
     stock_day: i32,
+    partial_stock: u64,
+    partial_day: i32,
     switches_processed: u64,
-    /// Routings per site so far (stream index for scheduling delays).
+    /// Routings per site so far (stream index for pre-notice waits).
     plans: Vec<u16>,
 }
 
@@ -229,6 +276,13 @@ impl<'a> Sim<'a> {
     fn new(ctx: &'a Context<'a>, option: usize) -> Self {
         let s = ctx.scenario;
         let n = ctx.fleet.len();
+        let policy_start_day = s
+            .options
+            .iter()
+            .filter(|o| o.eligibility == Eligibility::NewlyDormant)
+            .map(|o| o.effective_from_day)
+            .min()
+            .unwrap_or(i32::MIN);
         Self {
             ctx,
             s,
@@ -237,20 +291,33 @@ impl<'a> Sim<'a> {
             q: EventQueue::new(0),
             sites: ctx.fleet.iter().map(|i| SiteState::new(i.elec_supplier, i.gas_supplier)).collect(),
             ever_dormant: vec![false; n],
+            tracked: vec![Tracked::default(); n],
             smsos: s.smsos.iter().map(|m| ServerQueue::new(m.servers)).collect(),
+            ledger: Ledger::new(
+                ctx.calendar,
+                s.dcc.daily_capacity,
+                s.dcc.dormant_share,
+                active_demand(ctx, s.run.horizon_days),
+            ),
+            notice_queues: vec![VecDeque::new(); s.options.len()],
+            ready_seq: 0,
+            plan_day: None,
+            fast_ready: Vec::new(),
+            fast_notices_today: 0,
             dcc_queue: VecDeque::new(),
             active_queue: VecDeque::new(),
             active_next: 0,
-            dcc_budget: DailyBudget::new(s.dcc.daily_capacity),
+            batch_day: None,
             budget_day: i32::MIN,
             budget_left: 0,
-            dormant_left: 0,
-            batch_day: None,
             epcl_waiting: vec![Vec::new(); s.dmcs.len()],
-            ready_waiting: vec![Vec::new(); s.suppliers.len()],
+            policy_start_day,
+            credit_failures: HashMap::new(),
             metrics: OptionMetrics::new(s.run.horizon_days),
             stock: 0,
             stock_day: 0,
+            partial_stock: 0,
+            partial_day: 0,
             switches_processed: 0,
             plans: vec![0; n],
         }
@@ -272,18 +339,13 @@ impl<'a> Sim<'a> {
         self.sites[site as usize].epoch == epoch
     }
 
-    /// Day-0 state: backlog installations are dormant; EPCL listings, readiness dates and the active programme
-    /// inside the horizon are scheduled.
+    /// Day-0 state: backlog installations are dormant, split-supply sites with one dormant fuel partly so (R4);
+    /// EPCL listings and the active programme inside the horizon are scheduled.
     fn start(&mut self) {
         let inside = |d: i32| d > 0 && d < self.s.run.horizon_days;
         for (d, dmc) in self.s.dmcs.iter().enumerate() {
             if let Some(day) = dmc.epcl_day.filter(|&x| inside(x)) {
                 self.q.schedule(at(day, EPCL_MINUTE), Event::Epcl { dmc: d as u16 });
-            }
-        }
-        for (i, sup) in self.s.suppliers.iter().enumerate() {
-            if inside(sup.dcc_ready_day) {
-                self.q.schedule(at(sup.dcc_ready_day, READY_MINUTE), Event::Ready { supplier: i as u8 });
             }
         }
         if !self.ctx.active_order.sites.is_empty() {
@@ -292,7 +354,11 @@ impl<'a> Sim<'a> {
         }
         for site in 0..self.ctx.fleet.len() as u32 {
             let inst = self.installation(site);
-            self.sites[site as usize].dormant_fuels = self.dormant_fuels(site);
+            let dormant = self.dormant_fuels(site);
+            self.sites[site as usize].dormant_fuels = dormant;
+            if dormant != 0 && dormant != inst.fuels && !inst.is_backlog() {
+                self.partial_change(site, 0, true);
+            }
             if inst.is_backlog() {
                 self.metrics.backlog_sites += 1;
                 self.metrics.initial_stock += 1;
@@ -344,16 +410,16 @@ impl<'a> Sim<'a> {
     fn dispatch(&mut self, ev: Event) {
         match ev {
             Event::Epcl { dmc } => self.on_epcl(dmc),
-            Event::Ready { supplier } => self.on_ready(supplier),
-            Event::Removal { site, episode } => self.on_removal(site, episode),
-            Event::Replan { site, epoch } => self.on_replan(site, epoch),
-            Event::Notice { site, epoch } => self.on_notice(site, epoch),
+            Event::ActiveRemoval { site } => self.on_active_removal(site),
+            Event::NoticeReady { site, epoch } => self.on_notice_ready(site, epoch),
+            Event::Plan => self.on_plan(),
             Event::SmsoRequest { site, epoch, retry } => self.on_smso_request(site, epoch, retry),
             Event::ConfigDone { site, epoch, ok } => self.on_config_done(site, epoch, ok),
             Event::MigrationDue { site, epoch } => self.on_migration_due(site, epoch),
             Event::ActiveRelease => self.on_active_release(),
             Event::ActiveRetry { site } => self.on_active_retry(site),
             Event::DccBatch => self.on_dcc_batch(),
+            Event::ServiceRestored { site, token } => self.on_service_restored(site, token),
         }
     }
 
@@ -375,16 +441,19 @@ impl<'a> Sim<'a> {
                 self.sites[site].dormant_wd_total += self.cal.count_wd(a, b).max(0) as u32;
                 self.metrics.episode_site_days += (b - a).max(0) as u64;
                 self.metrics.open_site_days += (b - a).max(0) as u64;
+                self.close_tracked(site as u32, horizon, crate::metrics::EpisodeEnd::Open);
             } else if st.service_pending {
                 self.metrics.service_pending_at_end += 1;
             }
         }
         self.metrics.stock_site_days += self.stock * (horizon - self.stock_day).max(0) as u64;
+        self.metrics.partial_site_days += self.partial_stock * (horizon - self.partial_day).max(0) as u64;
         self.metrics.dormant_sites = self.ever_dormant.iter().filter(|&&d| d).count() as u64;
         self.metrics.events = self.q.events_processed() + self.switches_processed;
         OptionOutcome {
             metrics: self.metrics,
             site_dormant_wd: self.sites.iter().map(|s| s.dormant_wd_total).collect(),
+            tracked: self.tracked,
         }
     }
 

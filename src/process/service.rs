@@ -1,8 +1,11 @@
-//! After a dormant migration: smart service returns only once the installation's suppliers are SMETS1 ready
-//! (R12: the second clock), and the gaining supplier updates the security certificates, chased through DCC's
-//! weekly file until it does (R13).
+//! After a dormant migration: smart service returns once every supplier of the installation is SMETS1 ready (R12)
+//! *and* the gaining supplier has updated the devices' security certificates (R13), the second clock. DCC's weekly
+//! file chases certificates not updated; a later switch to a supplier that is not DCC-ready loses service again
+//! (R12); a switch before the DCC Service Flag reached the gaining supplier leaves it not knowing that the site is
+//! enrolled (R15).
 
-use super::{ManualCase, Sim};
+use super::{Event, ManualCase, SERVICE_MINUTE, Sim};
+use crate::engine::at;
 use crate::fleet::GAS;
 use crate::rng::Purpose;
 use chrono::Datelike;
@@ -18,27 +21,44 @@ impl Sim<'_> {
         day
     }
 
-    /// A supplier of the installation that is not yet ready on `day`, if any.
-    fn unready_supplier(&self, site: u32, day: i32) -> Option<u8> {
-        let st = &self.sites[site as usize];
-        let gas = self.installation(site).fuels & GAS != 0;
-        [Some(st.elec_supplier), gas.then_some(st.gas_supplier)]
-            .into_iter()
-            .flatten()
-            .find(|&s| self.s.suppliers[s as usize].dcc_ready_day > day)
-    }
-
     pub(super) fn after_dormant_migration(&mut self, site: u32, day: i32) {
-        self.certificate_chases(site, day);
-        self.sites[site as usize].service_pending = true;
-        self.resume_if_ready(site, day);
+        self.mode_switch_at_migration(site, day);
+        let st = &mut self.sites[site as usize];
+        st.migration_day = day;
+        st.dormant_migrated = true;
+        st.restored_once = false;
+        st.service_pending = true;
+        let updated = self.plan_restoration(site, day);
+        self.certificate_chase(day, updated);
     }
 
-    /// The consumer's smart service is back: record the second clock for episodes that began in the run.
-    fn restore_service(&mut self, site: u32, day: i32) {
+    /// The day the electricity supplier will have updated the certificates, starting from `from_day` (the
+    /// migration, or a later switch): `certificate_update_lag_wd` after it can operate the device (its readiness,
+    /// if later). Service comes back that day (12:00).
+    fn plan_restoration(&mut self, site: u32, from_day: i32) -> i32 {
         let st = &mut self.sites[site as usize];
+        let draw = (u32::from(st.episode) << 8) | u32::from(st.service_draws);
+        st.service_draws = st.service_draws.wrapping_add(1);
+        let token = st.service_draws;
+        let supplier = &self.s.suppliers[st.elec_supplier as usize];
+        let mut rng = self.ctx.streams.rng(Purpose::CertificateLag, u64::from(site), draw);
+        let lag_wd = supplier.certificate_update_lag_wd.sample(&mut rng).round() as i32;
+        let operable = from_day.max(self.ready_day(site));
+        let updated = if lag_wd > 0 { self.cal.add_wd(operable, lag_wd) } else { operable };
+        self.q.schedule(at(updated, SERVICE_MINUTE), Event::ServiceRestored { site, token });
+        updated
+    }
+
+    pub(super) fn on_service_restored(&mut self, site: u32, token: u8) {
+        let st = &mut self.sites[site as usize];
+        if !st.service_pending || st.service_draws != token {
+            return;
+        }
         st.service_pending = false;
-        let since = st.dormant_since;
+        if std::mem::replace(&mut st.restored_once, true) {
+            return;
+        }
+        let (since, day) = (st.dormant_since, self.today());
         self.metrics.restored += 1;
         if since >= self.s.run.warmup_days() {
             self.metrics.restored_wd.add(self.cal.count_wd(since, day).max(0) as u32);
@@ -46,44 +66,35 @@ impl Sim<'_> {
         }
     }
 
-    /// A migrated installation waiting for readiness switches supplier: service resumes if every supplier is ready.
-    pub(super) fn service_after_switch(&mut self, site: u32) {
-        if self.sites[site as usize].service_pending {
-            self.resume_if_ready(site, self.today());
-        }
-    }
-
-    pub(super) fn on_ready(&mut self, supplier: u8) {
-        let day = self.today();
-        for site in std::mem::take(&mut self.ready_waiting[supplier as usize]) {
-            if self.sites[site as usize].service_pending {
-                self.resume_if_ready(site, day);
+    /// A migrated installation switches supplier on `day`.
+    pub(super) fn service_after_switch(&mut self, site: u32, day: i32) {
+        let st = self.sites[site as usize];
+        if st.dormant_migrated && self.s.dcc.service_flag_lag_wd > 0 {
+            let flag_day = self.cal.add_wd(st.migration_day, self.s.dcc.service_flag_lag_wd);
+            if day < flag_day {
+                self.manual(ManualCase::ServiceFlagMissed, day);
             }
         }
-    }
-
-    /// Restore service if every supplier is ready on `day`, otherwise wait for the first that is not.
-    fn resume_if_ready(&mut self, site: u32, day: i32) {
-        match self.unready_supplier(site, day) {
-            None => self.restore_service(site, day),
-            Some(s) => self.ready_waiting[s as usize].push(site),
+        let unready = self.ready_day(site) > day;
+        if !st.service_pending && !unready {
+            return;
         }
+        if !st.service_pending && st.dormant_migrated {
+            self.metrics.service_lost += 1;
+        }
+        self.sites[site as usize].service_pending = true;
+        self.plan_restoration(site, day);
     }
 
-    /// R13: the gaining supplier updates the certificates `certificate_update_lag_wd` after it can operate the
-    /// device (migration, or its readiness if later). If the first weekly file after migration comes before the
-    /// update, the installation is listed and the supplier has a chase case to work (one per installation: later
-    /// listings are reminders of the same case).
-    fn certificate_chases(&mut self, site: u32, day: i32) {
-        let st = &self.sites[site as usize];
-        let supplier = &self.s.suppliers[st.elec_supplier as usize];
-        let mut rng = self.ctx.streams.rng(Purpose::CertificateLag, u64::from(site), u32::from(st.episode));
-        let lag = supplier.certificate_update_lag_wd.sample(&mut rng).round() as i32;
-        let updated = self.cal.add_wd(day.max(self.ready_day(site)), lag);
-        let weekday = self.cal.date(day).weekday().num_days_from_monday() as i32;
-        let to_file = (self.s.dcc.certificate_file_weekday as i32 - weekday).rem_euclid(7);
-        let first_file = day + if to_file == 0 { 7 } else { to_file };
-        if first_file < updated {
+    /// R13: DCC's weekly file (on `certificate_file_weekday`) lists devices whose certificates are still not
+    /// updated `certificate_grace_wd` after migration. If the first file that can list the device comes before
+    /// the update, the supplier has a chase case (one per installation: later listings are reminders).
+    fn certificate_chase(&mut self, migration_day: i32, updated_day: i32) {
+        let grace = self.s.dcc.certificate_grace_wd;
+        let listable = if grace > 0 { self.cal.add_wd(migration_day, grace) } else { migration_day + 1 };
+        let weekday = self.cal.date(listable).weekday().num_days_from_monday() as i32;
+        let first_file = listable + (self.s.dcc.certificate_file_weekday as i32 - weekday).rem_euclid(7);
+        if first_file < updated_day {
             self.manual(ManualCase::CertificateChase, first_file);
         }
     }

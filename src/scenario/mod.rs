@@ -173,16 +173,41 @@ pub struct Dcc {
     pub max_attempts: u32,
     /// Share of each day's capacity reserved for dormant migrations (the rest goes to the active programme first).
     pub dormant_share: f64,
+    /// R10: days after a CoS gain within which a gaining supplier may ask to remove a site from active migration.
     pub removal_window_days: i32,
-    pub removal_hold_days: i32,
     /// 0 = Monday … 6 = Sunday.
     pub certificate_file_weekday: u32,
+    /// R13: working days after migration before a device not yet updated is listed in the weekly file.
+    pub certificate_grace_wd: i32,
+    /// Working days from the SSD until DCC learns of the switch (Registration Data) and can start the process.
+    pub registration_lag_wd: i32,
+    pub fast_track_priority: FastTrackPriority,
+    /// With `fast-track-first`, standard notices leave free `margin` × the mean fast-track arrivals per working day
+    /// over the last `forecast_wd` working days.
+    pub fast_track_reserve_margin: f64,
+    pub fast_track_forecast_wd: i32,
+    /// R15: working days the DCC Service Flag takes to reach a gaining supplier after a migration.
+    pub service_flag_lag_wd: i32,
+}
+
+/// How fast-track and standard migration files share DCC's dormant capacity (R14: "separate migration files").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FastTrackPriority {
+    /// Fast-track notices are planned first each day, and standard notices leave a reserve for the fast-track
+    /// notices to come (a forecast from recent fast-track demand).
+    FastTrackFirst,
+    /// One queue in order of readiness; no capacity held back.
+    Fifo,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Prepayment {
-    pub escalation_probability: f64,
-    pub escalation_delay_days: i32,
+    /// R11: working days after the SSD before the losing supplier has switched the meter to credit mode.
+    pub mode_switch_lag_wd: Duration,
+    /// R11: credit-mode failures per losing supplier and calendar month (simulated scale) that trigger a SECAS
+    /// escalation; `None` = never escalated.
+    pub secas_threshold_per_month: Option<f64>,
 }
 
 /// Handling of one case type.
@@ -238,6 +263,16 @@ pub struct Timeline {
     pub common_file_wd: i32,
 }
 
+/// Which dormant migrations an option's CoS check window applies to (R8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckScope {
+    /// Every dormant migration under the option (the amended Table 5.10 text).
+    AllRoutes,
+    /// Only migrations on the option's own route; fallback migrations keep the fallback's window.
+    OwnRoute,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct OptionSpec {
     pub name: String,
@@ -248,6 +283,7 @@ pub struct OptionSpec {
     pub effective_from: NaiveDate,
     pub effective_from_day: i32,
     pub timeline: Timeline,
+    pub cos_check_scope: CheckScope,
 }
 
 impl Scenario {

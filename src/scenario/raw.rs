@@ -180,22 +180,34 @@ pub struct RawDcc {
     pub max_attempts: Option<i64>,
     /// Share of each day's capacity reserved for dormant migrations; the active programme may use the rest.
     pub dormant_share: Option<f64>,
-    /// Days after a CoS gain within which the gaining supplier may ask for removal (R10).
+    /// Days after a CoS gain within which the gaining supplier may ask for removal from an active migration (R10).
     pub removal_window_days: Option<i64>,
-    /// Days a removed site waits before it is planned again, on the fallback (standard) route (R10).
-    pub removal_hold_days: Option<i64>,
     /// Weekday of DCC's weekly file of devices whose certificates are not updated (R13).
     pub certificate_file_weekday: Option<String>,
+    /// Working days after migration before a device with certificates not updated is listed in the weekly file.
+    pub certificate_grace_wd: Option<i64>,
+    /// Working days after the SSD before DCC knows of the switch from Registration Data and can start the process.
+    pub registration_lag_wd: Option<i64>,
+    /// Order in which dormant migrations get DCC's booked capacity: `fast-track-first` or `fifo`.
+    pub fast_track_priority: Option<String>,
+    /// With `fast-track-first`: standard notices leave free this multiple of the forecast fast-track demand.
+    pub fast_track_reserve_margin: Option<f64>,
+    /// Working days of fast-track arrivals the forecast averages.
+    pub fast_track_forecast_wd: Option<i64>,
+    /// Working days for the DCC Service Flag to reach a gaining supplier after a migration (R15).
+    pub service_flag_lag_wd: Option<i64>,
 }
 
 /// R11: prepayment meters on a dormancy-causing switch.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPrepayment {
-    /// Probability that the gaining supplier's chase is escalated (to SECAS).
-    pub escalation_probability: Option<f64>,
-    /// Days from the chase to the escalation.
-    pub escalation_delay_days: Option<i64>,
+    /// Working days after the SSD the losing supplier takes to switch the meter to credit mode; a migration before
+    /// then leaves it in prepayment mode.
+    pub mode_switch_lag_wd: Option<RawDuration>,
+    /// Credit-mode failures of one losing supplier in a calendar month (represented scale) that make the problem
+    /// "persistent across multiple customers": escalated to SECAS.
+    pub secas_threshold_per_month: Option<f64>,
 }
 
 /// R15: who handles each manual case and how long it takes.
@@ -230,4 +242,7 @@ pub struct RawOption {
     /// Working days before migration of the Migration Authorisation and the Migration Common File (R9).
     pub authorisation_wd: Option<i64>,
     pub common_file_wd: Option<i64>,
+    /// Which dormant migrations this option's CoS check window applies to: `all-routes` (the amended Table 5.10
+    /// text applies to every dormant migration) or `own-route` (fallback migrations keep the fallback's window).
+    pub cos_check_scope: Option<String>,
 }

@@ -217,7 +217,7 @@ pub fn resolve(raw: &RawScenario) -> R<Scenario> {
         switching,
         smsos: scale_smso_servers(smsos, fleet_scale.2),
         dcc,
-        prepayment: resolve_prepayment(raw.prepayment.as_ref())?,
+        prepayment: resolve_prepayment(raw.prepayment.as_ref(), fleet_scale.2)?,
         manual: resolve_manual(raw.manual.as_ref())?,
         options,
     };
@@ -539,8 +539,29 @@ fn resolve_dcc(d: &RawDcc, fraction: f64) -> R<Dcc> {
         dormant_share: share("dcc.dormant_share", d.dormant_share.unwrap_or(1.0))?,
         removal_window_days: non_negative_int("dcc.removal_window_days", d.removal_window_days.unwrap_or(8), 365)?
             as i32,
-        removal_hold_days: non_negative_int("dcc.removal_hold_days", d.removal_hold_days.unwrap_or(20), 3650)? as i32,
         certificate_file_weekday: weekday("dcc.certificate_file_weekday", d.certificate_file_weekday.as_deref())?,
+        certificate_grace_wd: non_negative_int("dcc.certificate_grace_wd", d.certificate_grace_wd.unwrap_or(0), 250)?
+            as i32,
+        registration_lag_wd: non_negative_int("dcc.registration_lag_wd", d.registration_lag_wd.unwrap_or(0), 250)?
+            as i32,
+        fast_track_priority: match d.fast_track_priority.as_deref().unwrap_or("fast-track-first") {
+            "fast-track-first" => FastTrackPriority::FastTrackFirst,
+            "fifo" => FastTrackPriority::Fifo,
+            other => {
+                return Err(KeyError::new(
+                    "dcc.fast_track_priority",
+                    format!("must be fast-track-first or fifo, got `{other}`"),
+                ));
+            }
+        },
+        fast_track_reserve_margin: match d.fast_track_reserve_margin.unwrap_or(1.0) {
+            m if m.is_finite() && (0.0..=10.0).contains(&m) => m,
+            m => return Err(KeyError::new("dcc.fast_track_reserve_margin", format!("must be in [0, 10], got {m}"))),
+        },
+        fast_track_forecast_wd: positive_int("dcc.fast_track_forecast_wd", d.fast_track_forecast_wd.unwrap_or(10), 250)?
+            as i32,
+        service_flag_lag_wd: non_negative_int("dcc.service_flag_lag_wd", d.service_flag_lag_wd.unwrap_or(0), 250)?
+            as i32,
     })
 }
 
@@ -553,17 +574,23 @@ fn weekday(key: &str, name: Option<&str>) -> R<u32> {
         .ok_or_else(|| KeyError::new(key, format!("must be a weekday name (monday … sunday), got `{name}`")))
 }
 
-fn resolve_prepayment(p: Option<&RawPrepayment>) -> R<Prepayment> {
+fn resolve_prepayment(p: Option<&RawPrepayment>, fraction: f64) -> R<Prepayment> {
+    let threshold = match p.and_then(|p| p.secas_threshold_per_month) {
+        None => None,
+        Some(v) if v.is_finite() && v >= 1.0 => Some(v * fraction),
+        Some(v) => {
+            return Err(KeyError::new(
+                "prepayment.secas_threshold_per_month",
+                format!("must be a number of customers >= 1, got {v}"),
+            ));
+        }
+    };
     Ok(Prepayment {
-        escalation_probability: share(
-            "prepayment.escalation_probability",
-            p.and_then(|p| p.escalation_probability).unwrap_or(0.0),
-        )?,
-        escalation_delay_days: non_negative_int(
-            "prepayment.escalation_delay_days",
-            p.and_then(|p| p.escalation_delay_days).unwrap_or(20),
-            3650,
-        )? as i32,
+        mode_switch_lag_wd: match p.and_then(|p| p.mode_switch_lag_wd.as_ref()) {
+            None => Duration::fixed(0.0),
+            Some(d) => duration("prepayment.mode_switch_lag_wd", d)?,
+        },
+        secas_threshold_per_month: threshold,
     })
 }
 
@@ -586,8 +613,9 @@ fn resolve_manual(m: Option<&RawManual>) -> R<ManualConfig> {
             .ok_or_else(|| KeyError::new(&key, format!("unknown case type (known: {})", known.join(", "))))?;
         let slot = &mut handling[case as usize];
         if let Some(p) = &h.party {
-            slot.party = Party::parse(p)
-                .ok_or_else(|| KeyError::new(format!("{key}.party"), format!("must be dcc or supplier, got `{p}`")))?;
+            slot.party = Party::parse(p).ok_or_else(|| {
+                KeyError::new(format!("{key}.party"), format!("must be one of {}, got `{p}`", Party::names()))
+            })?;
         }
         if let Some(minutes) = h.minutes {
             if !(minutes.is_finite() && minutes >= 0.0) {
@@ -684,7 +712,18 @@ fn resolve_option(name: &str, o: &RawOption, names: &[String], start: NaiveDate)
             ),
         ));
     }
+    let cos_check_scope = match o.cos_check_scope.as_deref().unwrap_or("all-routes") {
+        "all-routes" => CheckScope::AllRoutes,
+        "own-route" => CheckScope::OwnRoute,
+        other => {
+            return Err(KeyError::new(
+                format!("{key}.cos_check_scope"),
+                format!("must be all-routes or own-route, got `{other}`"),
+            ));
+        }
+    };
     Ok(OptionSpec {
+        cos_check_scope,
         name: name.to_string(),
         description: o.description.clone().unwrap_or_default(),
         eligibility,

@@ -55,7 +55,7 @@ impl Columns {
             option: t.strs("option")?,
             case_type: t.strs("case_type")?,
             week: t.days("week_start")?,
-            cases: t.f64s("cases_mean")?,
+            cases: t.f64s("cases_represented")?,
             fte: t.f64s("fte_mean")?,
         })
     }
@@ -71,8 +71,8 @@ impl Columns {
         types
     }
 
-    /// One option's weeks, cases per type (× `scale`) and total FTE; NaN counts as zero.
-    fn panel(&self, name: &str, types: &[String], scale: f64, caption: String) -> Panel {
+    /// One option's weeks, cases per type (at represented scale) and total FTE; NaN counts as zero.
+    fn panel(&self, name: &str, types: &[String], caption: String) -> Panel {
         let rows: Vec<usize> =
             (0..self.option.len()).filter(|&i| self.option[i] == name && self.week[i].is_finite()).collect();
         let mut weeks: Vec<i64> = rows.iter().map(|&i| self.week[i] as i64).collect();
@@ -84,7 +84,7 @@ impl Columns {
         let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
         for &i in &rows {
             let (k, c) = (index[&(self.week[i] as i64)], types.iter().position(|x| *x == self.case_type[i]));
-            layers[c.expect("every type is listed")][k] += finite(self.cases[i]) * scale;
+            layers[c.expect("every type is listed")][k] += finite(self.cases[i]);
             fte[k] += finite(self.fte[i]);
         }
         Panel { caption, weeks: weeks.into_iter().map(|d| d as f64).collect(), layers, fte }
@@ -103,9 +103,8 @@ impl Manual {
     pub fn from_run(run: &RunDir) -> Result<Self, OutputError> {
         let columns = Columns::read(&Table::new(run, &run.manual_weekly, "manual_weekly.parquet"))?;
         let types = columns.types();
-        let scale = run.summary.scale_to_represented;
         let mut panels: Vec<Panel> =
-            option_names(run).iter().map(|n| columns.panel(n, &types, scale, caption(run, n))).collect();
+            option_names(run).iter().map(|n| columns.panel(n, &types, caption(run, n))).collect();
         panels.retain(|p| !p.weeks.is_empty());
         let shown: Vec<usize> =
             (0..types.len()).filter(|&c| panels.iter().any(|p| p.layers[c].iter().any(|v| *v > 0.0))).collect();
