@@ -1,15 +1,17 @@
 //! Exception rules of the consultation on hand-made switching histories, every expected value worked out by hand:
-//! R8 (check window, Null certificate), R9/R19 (switches in flight), R10 (removals), R11 (credit mode), R12 (supplier
-//! readiness, the second clock), R13 (certificate chases), the active programme and DCC capacity sharing, manual
-//! effort in FTE, and conservation and determinism on the baseline with every mechanism on.
+//! R8 (check window, Null certificate), R9/R19 (switches in flight), R10 (removal from an active migration), R11
+//! (credit mode: outright failures, migration before the mode switch, SECAS escalation), R12 (supplier readiness,
+//! the second clock, service lost again), R13 (certificate chases, restored service after the update), R15 (service
+//! flag), the active programme and DCC capacity sharing, manual effort in FTE, and conservation and determinism on the
+//! baseline with every mechanism on.
 //!
 //! World (as in `rules.rs`): calendar `none` unless stated, so days = working days; day 0 = Monday 2021-03-01. One
 //! SMSO `s1`, operated only by supplier `a`; `b` and `c` operate nothing and update certificates at once (lag 0) so
 //! that no R13 case appears unless a test asks for it. Every installation starts with `a`. Standard (option 0):
 //! notice on any day, 15 WD, 7-day check. Expedited (option 1): 8 WD, 2 WD check. Default Migration Authorisation
 //! 5 WD and Common File 2 WD before migration. Firmware takes a fixed 5 WD; nothing fails; capacity is unlimited.
-//! Event minutes: SSD 00:00, readiness 00:01, removal 07:59, notice 08:00, active release 09:00, batch 10:00,
-//! check 20:00.
+//! Event minutes: SSD 00:00, EPCL 00:01, ready for notice 07:58, removal 07:59, notices 08:00, active release 09:00,
+//! batch 10:00, service restored 12:00, check 20:00.
 //!
 //! The date of an event is found from the horizon: nothing at or after the horizon is simulated, and a case dated on
 //! or after it is not counted, so a case's date is one less than the shortest horizon that counts it (`day_when`).
@@ -165,58 +167,77 @@ fn r9_a_switch_between_authorisation_and_common_file_is_an_exception_and_later_o
     }
 }
 
+/// Supplier `c` operates the SMSO too (a switch to it does not make the site dormant).
+const C_OPERATES: &str = "suppliers.c.operates=[\"s1\"]";
+
 #[test]
-fn r10_a_removal_request_replans_the_site_after_the_hold_on_the_fallback_route() {
-    // `b` asks for removal of every site it gains; window 0 → the request is on the SSD, day 9 at 07:59, before the
-    // notice at 08:00: one RemovalRequest (day 9), the plan is cancelled and the site re-planned on day 9 + 10 = 19
-    // on the fallback (standard) route: notice 19, migration 34 → dormancy 34 − 9 = 25 WD (instead of 8).
-    let o = [
-        "suppliers.b.removal_probability=1",
-        "dcc.removal_window_days=0",
-        "dcc.removal_hold_days=10",
-        "options.expedited.eligibility=newly-dormant",
-        "options.expedited.fallback=standard",
-    ];
-    let s = world("none", &o);
-    for option in [EXP, STD] {
-        let m = one(&s, site(), &[FIRST], option);
-        assert_eq!(values(&m.dormancy_wd), [(25, 1)]);
-        assert_eq!((count(&m, RemovalRequest), m.manual_total()), (1, 1));
-    }
-    assert_eq!(case_day(&o, site(), &[FIRST], EXP, RemovalRequest), Some(9));
-    // With the default 8-day window the request comes on day 9 + k, k uniform in 0..=8, always before the migration
-    // (expedited day 17 at 10:00; a request on day 17 at 07:59 still catches it): dormancy k + 10 + 15 ∈ [25, 33].
-    let s = world("none", &[o[0], "dcc.removal_window_days=8", o[2], o[3], o[4]]);
-    let fleet = vec![site(); 40];
-    let switches: Vec<Cos> = (0..40).map(|i| cos(i, 2, 9, B)).collect();
-    let m = simulate(&s, &fleet, &switches, EXP);
-    assert_eq!((count(&m, RemovalRequest), m.migrated_new), (40, 40));
-    let seen = values(&m.dormancy_wd);
-    assert!(seen.iter().all(|(v, _)| (25..=33).contains(v)), "{seen:?}");
-    assert!(seen.len() > 1, "the removal day should vary: {seen:?}");
+fn r10_a_removal_request_takes_a_site_out_of_its_active_migration_but_not_a_dormant_one() {
+    // The site is in the active programme on day 12. On day 9 it switches to `c`, which operates the SMSO (no
+    // dormancy) and asks for removal of every site it gains, on the SSD (window 0): one RemovalRequest dated 9, and
+    // the active migration on day 12 does not happen.
+    let o = [C_OPERATES, "suppliers.c.removal_probability=1", "dcc.removal_window_days=0"];
+    let inst = Installation { active_day: 12, ..site() };
+    let to_c = [cos(0, 2, 9, C)];
+    let m = one(&world("none", &o), inst, &to_c, EXP);
+    assert_eq!((count(&m, RemovalRequest), m.manual_total(), m.active_migrated), (1, 1, 0));
+    assert_eq!(case_day(&o, inst, &to_c, EXP, RemovalRequest), Some(9));
+    // Without the request it is migrated on day 12.
+    let m = one(&world("none", &[C_OPERATES]), inst, &to_c, EXP);
+    assert_eq!((m.active_migrated, m.manual_total()), (1, 0));
+    // A request that comes after the active migration (switch on day 13, after day 12) finds nothing to remove.
+    let m = one(&world("none", &o), inst, &[cos(0, 6, 13, C)], EXP);
+    assert_eq!((count(&m, RemovalRequest), m.active_migrated), (0, 1));
+    // A dormancy-causing switch (to `b`, which would ask for every removal) is not an active migration: "Clause 4.23
+    // of the TMAD is not applicable to dormant devices" — no request, the dormant route migrates it in 8 WD.
+    let m = one(&world("none", &["suppliers.b.removal_probability=1", "dcc.removal_window_days=0"]), inst, &[FIRST], EXP);
+    assert_eq!((count(&m, RemovalRequest), values(&m.dormancy_wd)), (0, vec![(8, 1)]));
 }
 
 #[test]
-fn r11_a_prepayment_site_left_in_prepayment_mode_is_chased_on_the_ssd_and_escalated_later() {
-    // `a` (losing) never switches prepayment meters to credit mode; every chase escalates after 20 days.
-    // SSD day 9: one CreditModeChase dated 9 and one CreditModeEscalation dated 9 + 20 = 29.
-    let o = ["suppliers.a.credit_mode_failure_probability=1", "prepayment.escalation_probability=1"];
-    let o20 = [o[0], o[1], "prepayment.escalation_delay_days=20"];
+fn r11_a_prepayment_site_left_in_prepayment_mode_is_chased_by_the_gaining_supplier_with_the_losing_one() {
+    // `a` (losing) never switches prepayment meters to credit mode: on the SSD (day 9) one CreditModeChase for the
+    // gaining supplier and one CreditModeCorrection for the losing one.
+    let o = ["suppliers.a.credit_mode_failure_probability=1"];
     let prepay = Installation { prepayment: true, ..site() };
-    let m = one(&world("none", &o20), prepay, &[FIRST], EXP);
-    assert_eq!((count(&m, CreditModeChase), count(&m, CreditModeEscalation), m.manual_total()), (1, 1, 2));
-    assert_eq!(case_day(&o20, prepay, &[FIRST], EXP, CreditModeChase), Some(9));
-    assert_eq!(case_day(&o20, prepay, &[FIRST], EXP, CreditModeEscalation), Some(29));
-    // Horizon 120: an escalation 110 days later is dated 119 (counted); 111 days later, 120 = the horizon (not).
-    for (delay, escalations) in
-        [("prepayment.escalation_delay_days=110", 1), ("prepayment.escalation_delay_days=111", 0)]
-    {
-        let m = one(&world("none", &[o[0], o[1], delay]), prepay, &[FIRST], EXP);
-        assert_eq!((count(&m, CreditModeChase), count(&m, CreditModeEscalation)), (1, escalations), "{delay}");
-    }
+    let m = one(&world("none", &o), prepay, &[FIRST], EXP);
+    assert_eq!((count(&m, CreditModeChase), count(&m, CreditModeCorrection), m.manual_total()), (1, 1, 2));
+    assert_eq!(case_day(&o, prepay, &[FIRST], EXP, CreditModeChase), Some(9));
     // A credit-mode site: neither.
-    let m = one(&world("none", &o20), site(), &[FIRST], EXP);
+    let m = one(&world("none", &o), site(), &[FIRST], EXP);
     assert_eq!(m.manual_total(), 0);
+}
+
+#[test]
+fn r11_a_migration_before_the_losing_supplier_switched_the_mode_leaves_the_meter_in_prepayment_mode() {
+    // `a` switches the mode reliably but 10 WD after the SSD: by day 9 + 10 = 19. Expedited migrates on day 17,
+    // before it: the chase is dated 17. Standard migrates on day 24, after it: no case.
+    let o = ["prepayment.mode_switch_lag_wd=10"];
+    let prepay = Installation { prepayment: true, ..site() };
+    let m = one(&world("none", &o), prepay, &[FIRST], EXP);
+    assert_eq!((count(&m, CreditModeChase), count(&m, CreditModeCorrection)), (1, 1));
+    assert_eq!(case_day(&o, prepay, &[FIRST], EXP, CreditModeChase), Some(17));
+    assert_eq!(one(&world("none", &o), prepay, &[FIRST], STD).manual_total(), 0);
+    // A lag of 8 WD (done on day 17 itself, before the 10:00 batch) is in time for the expedited migration too.
+    let m = one(&world("none", &["prepayment.mode_switch_lag_wd=8"]), prepay, &[FIRST], EXP);
+    assert_eq!(m.manual_total(), 0);
+}
+
+#[test]
+fn r11_failures_persistent_across_customers_of_one_losing_supplier_in_a_month_go_to_secas_once() {
+    // Scale 1 (10 installations representing 10). Threshold 3 a month: three prepayment sites left in prepayment
+    // mode by `a` in March 2021 → one SecasEscalation (at the third failure); two sites → none.
+    let o = [
+        "fleet.represents=10",
+        "suppliers.a.credit_mode_failure_probability=1",
+        "prepayment.secas_threshold_per_month=3",
+    ];
+    let s = world("none", &o);
+    let fleet = vec![Installation { prepayment: true, ..site() }; 4];
+    let secas = |n: u32| {
+        let switches: Vec<Cos> = (0..n).map(|i| cos(i, 2, 9 + i as i32, B)).collect();
+        count(&simulate(&s, &fleet, &switches, EXP), SecasEscalation)
+    };
+    assert_eq!((secas(2), secas(3), secas(4)), (0, 1, 1));
 }
 
 #[test]
@@ -237,7 +258,7 @@ fn r11_on_a_split_supply_site_the_losing_supplier_is_the_one_of_the_fuel_that_sw
 #[test]
 fn r12_an_unready_gaining_supplier_delays_restored_service_but_not_migration() {
     // `b` ready on 2021-03-31 = day 30. Expedited migration day 17: dormancy 17 − 9 = 8 WD unchanged; service
-    // restored at the readiness event on day 30: restored_wd = 30 − 9 = 21.
+    // restored on day 30 (certificates updated at once): restored_wd = 30 − 9 = 21.
     let late = world("none", &["suppliers.b.dcc_ready_date=2021-03-31"]);
     let m = one(&late, site(), &[FIRST], EXP);
     assert_eq!((values(&m.dormancy_wd), values(&m.restored_wd)), (vec![(8, 1)], vec![(21, 1)]));
@@ -248,11 +269,32 @@ fn r12_an_unready_gaining_supplier_delays_restored_service_but_not_migration() {
     // window [17, 19]): service restored at that SSD, 22 − 9 = 13, once (not again at `b`'s readiness on day 30).
     let m = one(&late, site(), &[FIRST, cos(0, 15, 22, C)], EXP);
     assert_eq!((values(&m.dormancy_wd), values(&m.restored_wd)), (vec![(8, 1)], vec![(13, 1)]));
-    assert_eq!((m.restored, m.new_episodes), (1, 1));
+    assert_eq!((m.restored, m.new_episodes, m.service_lost), (1, 1, 0));
     // `b` ready only after the horizon: migrated, never restored, pending at the end.
     let never = world("none", &["suppliers.b.dcc_ready_date=2022-01-01"]);
     let m = one(&never, site(), &[FIRST], EXP);
     assert_eq!((m.migrated_new, m.restored, m.service_pending_at_end), (1, 0, 1));
+}
+
+#[test]
+fn r12_a_migrated_site_that_switches_to_a_supplier_not_yet_ready_loses_service_again() {
+    // Restored on day 17 with `b`; on day 40 it switches to `c`, ready only on 2021-05-01 = day 61: service lost
+    // (one loss), back on day 61. The second clock is the first restoration's (8 WD), counted once.
+    let s = world("none", &["suppliers.c.dcc_ready_date=2021-05-01"]);
+    let m = one(&s, site(), &[FIRST, cos(0, 30, 40, C)], EXP);
+    assert_eq!((m.service_lost, m.restored, values(&m.restored_wd)), (1, 1, vec![(8, 1)]));
+    assert_eq!(m.service_pending_at_end, 0);
+    // Horizon 61: still pending at the end (restoration is on day 61 at 12:00).
+    let s = world_until("none", &["suppliers.c.dcc_ready_date=2021-05-01"], 61);
+    assert_eq!(one(&s, site(), &[FIRST, cos(0, 30, 40, C)], EXP).service_pending_at_end, 1);
+}
+
+#[test]
+fn r13_restored_service_waits_for_the_certificate_update() {
+    // `b` updates the certificates 3 WD after it can operate the device: migration day 17, service back on day 20:
+    // restored_wd = 20 − 9 = 11, while dormancy stays 8.
+    let m = one(&world("none", &["suppliers.b.certificate_update_lag_wd=3"]), site(), &[FIRST], EXP);
+    assert_eq!((values(&m.dormancy_wd), values(&m.restored_wd)), (vec![(8, 1)], vec![(11, 1)]));
 }
 
 #[test]
@@ -275,6 +317,24 @@ fn r13_a_device_listed_in_the_weekly_file_before_its_certificates_are_updated_gi
     assert_eq!(cases(&[friday]), (0, 0, None));
     // Lag 0 but `b` ready only on 2021-03-21 = day 20: updated on day 20, after the file on day 18 → chase on 18.
     assert_eq!(cases(&[friday, "suppliers.b.dcc_ready_date=2021-03-21"]), (1, 1, Some(18)));
+    // A 5 WD grace: listable from day 17 + 5 WD = 22 (calendar none), first Friday file day 25 < 27 → dated 25;
+    // with an update lag of 7 WD (day 24) the device is updated before that file → no chase.
+    let grace = "dcc.certificate_grace_wd=5";
+    assert_eq!(cases(&["suppliers.b.certificate_update_lag_wd=10", friday, grace]), (1, 1, Some(25)));
+    assert_eq!(cases(&["suppliers.b.certificate_update_lag_wd=7", friday, grace]), (0, 0, None));
+}
+
+#[test]
+fn r15_a_switch_before_the_service_flag_reaches_the_gaining_supplier_leaves_it_not_knowing_the_site_is_enrolled() {
+    // Service flag lag 5 WD: migration day 17 → flag with the supplier from day 22. A switch to `c` with SSD day 20
+    // (registered on day 18, after the 2 WD check on day 16 covered [17, 19]) → one ServiceFlagMissed dated 20; with
+    // SSD day 22 → none.
+    let o = ["dcc.service_flag_lag_wd=5"];
+    let m = one(&world("none", &o), site(), &[FIRST, cos(0, 18, 20, C)], EXP);
+    assert_eq!((count(&m, ServiceFlagMissed), m.manual_total()), (1, 1));
+    assert_eq!(case_day(&o, site(), &[FIRST, cos(0, 18, 20, C)], EXP, ServiceFlagMissed), Some(20));
+    let m = one(&world("none", &o), site(), &[FIRST, cos(0, 18, 22, C)], EXP);
+    assert_eq!(m.manual_total(), 0);
 }
 
 #[test]
@@ -298,29 +358,33 @@ fn active_programme_migrates_on_the_first_working_day_from_its_day_and_the_site_
 }
 
 #[test]
-fn dcc_capacity_is_shared_dormant_share_first_then_active_then_leftovers_to_dormant() {
-    // Capacity N = 10 per day, dormant_share r = 0.36: dormant reserve round(3.6) = 4. Sites 0..20 go dormant on
-    // day 12 (expedited migration due day 20); sites 20..40 are in the active programme on day 20. Per day:
-    //   day 20: dormant 4, active 6 │ day 21: 4, 6 │ day 22: 4, 6 │ day 23: 4 + leftover, active 2 → dormant 8.
-    // Cumulative (dormant, active) with horizon h (days < h simulated): 21 → (4, 6), 22 → (8, 12), 23 → (12, 18),
-    // 24 → (20, 20). Dormancy = migration day − 12: 8 ×4, 9 ×4, 10 ×4, 11 ×8.
-    let o = ["dcc.daily_capacity=10", "dcc.dormant_share=0.36"];
+fn dcc_books_dormant_notices_against_capacity_the_active_programme_does_not_need() {
+    // Capacity 10 per day, dormant_share 0.4: dormant guaranteed 4, the active programme up to 6 as far as its demand
+    // needs. Sites 0..20 go dormant on day 12 (expedited: ready for a notice that day); sites 20..40 are released to
+    // the active programme on day 20 (demand 20 ≥ 6, so dormant may book 10 − 6 = 4 on day 20 and 10 on later days).
+    //   day 12 plans day 20: 4 notices │ day 13 plans day 21: 10 │ day 14 plans day 22: 6.
+    // Dormancy = migration day − 12: 8 ×4, 9 ×10, 10 ×6; every notified date kept (nothing fails).
+    // Active migrations take what dormant bookings leave: day 20: 6, day 21: 0, day 22: 4, day 23: 10.
+    let o = ["dcc.daily_capacity=10", "dcc.dormant_share=0.4"];
     let dormant: Vec<Cos> = (0..20).map(|i| cos(i, 5, 12, B)).collect();
     let mut fleet = vec![site(); 20];
     fleet.extend(vec![Installation { active_day: 20, ..site() }; 20]);
-    for (h, expected) in [(21, (4, 6)), (22, (8, 12)), (23, (12, 18)), (24, (20, 20))] {
+    for (h, expected) in [(21, (4, 6)), (22, (14, 6)), (23, (20, 10)), (24, (20, 20))] {
         let m = simulate(&world_until("none", &o, h), &fleet, &dormant, EXP);
         assert_eq!((m.migrated, m.active_migrated), expected, "horizon {h}");
     }
     let m = simulate(&world("none", &o), &fleet, &dormant, EXP);
-    assert_eq!(values(&m.dormancy_wd), [(8, 4), (9, 4), (10, 4), (11, 8)]);
-    // Day 20 is in week 2, days 21–23 in week 3.
-    assert_eq!((m.weekly.migrations[2], m.weekly.migrations[3]), (4, 16));
-    assert_eq!((m.weekly.active_migrations[2], m.weekly.active_migrations[3]), (6, 14));
-    // No active demand: the dormant queue gets the whole capacity (4 reserved + 6 left over): 10 on day 20, 10 on 21.
+    assert_eq!(values(&m.dormancy_wd), [(8, 4), (9, 10), (10, 6)]);
+    assert_eq!((m.notified.migrations, m.notified.kept), (20, 20));
+    // The 16 that could not have day 20 waited for capacity before their notice: 10 × 1 WD + 6 × 2 WD = 22 WD.
+    let pop = &m.populations[dormsim::metrics::Population::FastTrackEligible as usize];
+    assert_eq!((pop.episodes, pop.dormant_wd), (20, 4 * 8 + 10 * 9 + 6 * 10));
+    assert_eq!(pop.stage_wd[dormsim::metrics::Stage::Capacity as usize], 22);
+    assert_eq!(pop.stage_wd[dormsim::metrics::Stage::Notice as usize], 20 * 8);
+    // No active demand: dormant may book all 10 a day: 10 on day 20, 10 on day 21.
     let m = simulate(&world("none", &o), &fleet[..20], &dormant, EXP);
     assert_eq!(values(&m.dormancy_wd), [(8, 10), (9, 10)]);
-    // No dormant demand: the reserve is not wasted, the active programme gets all 10 on day 20.
+    // No dormant demand: the active programme gets all 10 on day 20.
     let m = simulate(&world_until("none", &o, 21), &fleet[20..], &[], EXP);
     assert_eq!(m.active_migrated, 10);
 }
@@ -329,9 +393,9 @@ fn dcc_capacity_is_shared_dormant_share_first_then_active_then_leftovers_to_dorm
 fn manual_fte_is_cases_times_minutes_over_hours_per_week_scaled_to_the_represented_fleet() {
     // Verification world, 10 installations representing 1000 (scale 100), horizon 119 days = 17 whole weeks. The
     // SoLR transfer a → b on day 9 (week 1) makes all 10 dormant; all are prepayment and `a` never switches them to
-    // credit mode: 10 CreditModeChase (supplier, 60 min); `b` asks to remove every one on day 9: 10 RemovalRequest
-    // (DCC, 30 min). Nothing else (no switching, lag 0 so no certificate chase). Week 1, per option:
-    //   supplier 10 × 60 / 60 / 40 × 100 = 25 FTE, DCC 10 × 30 / 60 / 40 × 100 = 12.5 FTE, total 37.5 FTE;
+    // credit mode: 10 CreditModeChase (gaining supplier, 60 min) and 10 CreditModeCorrection (losing supplier, 30 min).
+    // Nothing else (no switching, lag 0 so no certificate chase). Week 1, per option:
+    //   gaining 10 × 60 / 60 / 40 × 100 = 25 FTE, losing 10 × 30 / 60 / 40 × 100 = 12.5 FTE, total 37.5 FTE;
     //   mean over the 17 weeks: 25/17, 12.5/17, 37.5/17; peak week 1. Same in both replications and options.
     let s = load(
         &verification_toml("none", "2021-03-01", "2021-03-10", 10),
@@ -340,20 +404,18 @@ fn manual_fte_is_cases_times_minutes_over_hours_per_week_scaled_to_the_represent
             "fleet.represents=1000",
             "fleet.prepayment_share=1",
             "suppliers.a.credit_mode_failure_probability=1",
-            "suppliers.b.removal_probability=1",
             "suppliers.b.certificate_update_lag_wd=0",
-            "dcc.removal_window_days=0",
             "manual.hours_per_fte_week=40",
-            "manual.cases.credit_mode_chase={ party = \"supplier\", minutes = 60 }",
-            "manual.cases.removal_request={ party = \"dcc\", minutes = 30 }",
+            "manual.cases.credit_mode_chase={ party = \"gaining_supplier\", minutes = 60 }",
+            "manual.cases.credit_mode_correction={ party = \"losing_supplier\", minutes = 30 }",
         ],
     );
     let summary = run_summary(&s, 2);
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);
     for (name, o) in &summary.options {
-        assert_eq!((o.manual_cases["credit_mode_chase"], o.manual_cases["removal_request"]), (10.0, 10.0), "{name}");
+        assert_eq!((o.manual_cases["credit_mode_chase"], o.manual_cases["credit_mode_correction"]), (10.0, 10.0), "{name}");
         assert_eq!(o.manual_cases["total"], 20.0, "{name}");
-        for (party, peak) in [("supplier", 25.0), ("dcc", 12.5), ("total", 37.5)] {
+        for (party, peak) in [("gaining_supplier", 25.0), ("losing_supplier", 12.5), ("total", 37.5)] {
             let f = &o.manual_fte[party];
             assert!(close(f.peak_weekly, peak), "{name} {party} peak {}", f.peak_weekly);
             assert!(close(f.mean_weekly, peak / 17.0), "{name} {party} mean {}", f.mean_weekly);
@@ -376,6 +438,15 @@ fn with_every_mechanism_on_installations_are_conserved_and_results_do_not_depend
             assert_eq!(m.backlog_sites + m.new_episodes, m.migrated + m.reactivated + m.still_dormant_at_end);
             // Little's law identity: the stock integral equals the sum of the episodes' days in the horizon.
             assert_eq!(m.stock_site_days, m.episode_site_days);
+            // Notices are only issued against booked capacity: no notified date is missed for capacity.
+            let n = &m.notified;
+            assert_eq!(n.missed[dormsim::metrics::Stage::Capacity as usize], 0);
+            assert_eq!(n.kept + n.missed.iter().sum::<u64>(), n.migrations);
+            // Every tracked episode's stages add up to its dormancy.
+            for p in &m.populations {
+                assert_eq!(p.stage_wd.iter().sum::<u64>(), p.dormant_wd);
+                assert_eq!(p.migrated + p.reactivated + p.censored, p.episodes);
+            }
             for (f, c) in fired.iter_mut().zip(m.manual_cases) {
                 *f += c;
             }
@@ -390,8 +461,13 @@ fn with_every_mechanism_on_installations_are_conserved_and_results_do_not_depend
         InFlightCosNotification,
         RemovalRequest,
         CreditModeChase,
-        CreditModeEscalation,
+        CreditModeCorrection,
+        SecasEscalation,
         CertificateChase,
+        FirmwareFailure,
+        FirmwareReplan,
+        FastTrackFile,
+        ServiceFlagMissed,
     ] {
         assert!(fired[case as usize] > 0, "no {} case", case.name());
     }
