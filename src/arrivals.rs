@@ -292,6 +292,7 @@ mod tests {
     fn a_bulk_transfer_moves_every_customer_of_the_failing_supplier() {
         let (s, f, h) = history(&[
             "fleet.installations=5000",
+            "fleet.split_supply_share=0",
             "switching.annual_rate=0",
             "switching.bulk_transfers=[{date = 2020-08-03, from = \"challengers\", to = \"legacy-a\"}]",
         ]);

@@ -68,7 +68,7 @@ fn each_kind_of_bad_input_names_its_key_and_exits_2_without_output() {
         ("zero horizon", baseline_text().replacen("horizon_days = 730", "horizon_days = 0", 1), "run.horizon_days"),
         (
             "p95 below median",
-            baseline_text().replacen("median = 3.0, p95 = 7.0", "median = 3.0, p95 = 2.0", 1),
+            baseline_text().replacen("median = 2.0, p95 = 4.5", "median = 2.0, p95 = 1.0", 1),
             "need 0 < median < p95",
         ),
         (

@@ -7,7 +7,9 @@
 //! days up to it (the censored share is reported with it); backlog episodes count from the start of the run.
 
 use super::ReplicationResult;
-use crate::metrics::{MeanCi, POPULATIONS, Population, PopulationMetrics, STAGES, Stage, mean_ci95, nan_from_null};
+use crate::metrics::{
+    MeanCi, POPULATIONS, Population, PopulationMetrics, STAGES, Stage, mean_ci95, nan_from_null, nan_map_from_null,
+};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +25,7 @@ pub struct PopulationSummary {
     /// Mean working days dormant per episode inside the horizon, 95% CI over replications.
     pub dormant_wd: MeanCi,
     /// Mean working days per episode in each stage (`Stage::name`); they add up to `dormant_wd.mean`.
+    #[serde(deserialize_with = "nan_map_from_null")]
     pub stages_wd: IndexMap<String, f64>,
 }
 
@@ -38,6 +41,7 @@ pub struct PopulationComparison {
     #[serde(deserialize_with = "nan_from_null")]
     pub share_slower: f64,
     /// Of the slower episodes, the share whose largest increase is in each stage (the mechanism).
+    #[serde(deserialize_with = "nan_map_from_null")]
     pub slower_by_stage: IndexMap<String, f64>,
 }
 
@@ -48,6 +52,7 @@ pub struct NotifiedDateSummary {
     pub migrations: f64,
     #[serde(deserialize_with = "nan_from_null")]
     pub kept_share: f64,
+    #[serde(deserialize_with = "nan_map_from_null")]
     pub missed_share: IndexMap<String, f64>,
 }
 

@@ -11,6 +11,12 @@ pub fn nan_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::E
     Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
+/// As [`nan_from_null`] for a map of floats (a share with no denominator is written as `null`).
+pub fn nan_map_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<indexmap::IndexMap<String, f64>, D::Error> {
+    let raw = indexmap::IndexMap::<String, Option<f64>>::deserialize(d)?;
+    Ok(raw.into_iter().map(|(k, v)| (k, v.unwrap_or(f64::NAN))).collect())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MeanCi {
     #[serde(deserialize_with = "nan_from_null")]
