@@ -3,7 +3,7 @@
 //! This module owns everything the simulator knows about *which days are working days*:
 //!
 //! * the bank-holiday rules of England & Wales and of Scotland ([`bank_holidays`]), including
-//!   substitute days for holidays that fall on a weekend and the one-off changes of 1999–2023;
+//!   substitute days for holidays that fall on a weekend and the one-off changes of 1999–2026;
 //! * the Smart Energy Code notion of a working day: Monday–Friday and not a bank holiday
 //!   (Christmas Day and Good Friday count as bank holidays) — [`is_working_day`],
 //!   [`add_working_days`], [`count_working_days`];
@@ -13,7 +13,8 @@
 //!
 //! Conventions used throughout: day ranges are half-open `[from, to)`; "adding n working days"
 //! lands on the n-th working day strictly after the start. The regular rules hold for any year;
-//! one-off changes are known up to 2023, so years after 2040 may miss future proclamations.
+//! one-off changes are known up to November 2026 (checked against the published lists for both
+//! regions), so later years may miss future proclamations.
 //! Functions panic only when a date would leave chrono's range (about ±262,000 years).
 
 use chrono::{Datelike, NaiveDate, TimeDelta, Weekday};
@@ -101,6 +102,10 @@ const ONE_OFFS: [(i32, u32, u32, &str); 7] = [
     (2022, 9, 19, FUNERAL),
     (2023, 5, 8, CORONATION),
 ];
+
+/// Extra one-off bank holidays in Scotland only: Monday 15 June 2026, proclaimed for Scotland's first FIFA World
+/// Cup match in 28 years (issue 11). No other one-off differs between the regions from 1999 to November 2026.
+const SCOTLAND_ONE_OFFS: [(i32, u32, u32, &str); 1] = [(2026, 6, 15, "One-off bank holiday (FIFA World Cup)")];
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("date outside chrono's range")
@@ -195,6 +200,8 @@ fn weekday_holidays(y: i32, scotland: bool) -> Vec<(NaiveDate, &'static str)> {
     }
     let extras = ONE_OFFS.iter().filter(|o| o.0 == y);
     v.extend(extras.map(|&(y, m, d, name)| (ymd(y, m, d), name)));
+    let scottish = SCOTLAND_ONE_OFFS.iter().filter(|o| scotland && o.0 == y);
+    v.extend(scottish.map(|&(y, m, d, name)| (ymd(y, m, d), name)));
     v
 }
 

@@ -130,6 +130,17 @@ fn scotland_2023_matches_the_published_list() {
 }
 
 #[test]
+fn scotland_2026_has_the_one_off_world_cup_holiday_on_15_june_and_england_does_not() {
+    // Issue 11. Scotland: New Year Thu, 2 Jan Fri; Easter 5 Apr (Good Friday 3 Apr, no Easter Monday); Early May
+    // 4 May; Spring 25 May; one-off Mon 15 June; first Monday of August 3 Aug; St Andrew's Mon 30 Nov; Christmas Fri,
+    // Boxing Day Sat -> Mon 28 Dec. England & Wales: Easter Monday 6 Apr, last Monday of August 31 Aug, no 15 June.
+    let expected = ["01-01", "01-02", "04-03", "05-04", "05-25", "06-15", "08-03", "11-30", "12-25", "12-28"];
+    assert_eq!(holiday_days(Region::Scotland, 2026), expected);
+    let expected = ["01-01", "04-03", "04-06", "05-04", "05-25", "08-31", "12-25", "12-28"];
+    assert_eq!(holiday_days(Region::EnglandWales, 2026), expected);
+}
+
+#[test]
 fn holiday_names_follow_gov_uk_wording_including_substitute_days() {
     let ew = Region::EnglandWales;
     // Boxing Day 2020 fell on Saturday, so Monday 28 is its substitute.
@@ -185,10 +196,10 @@ fn england_and_wales_have_eight_holidays_a_year_except_the_one_off_years() {
 fn scotland_has_eight_holidays_before_2007_and_nine_after_plus_the_one_offs() {
     for year in 2000..=2040 {
         // 8 regular days (no Easter Monday but 2 January); St Andrew's Day from 2007; one-offs
-        // as in England and Wales.
+        // as in England and Wales, plus Scotland's own 15 June 2026.
         let regular = if year >= 2007 { 9 } else { 8 };
         let extra = match year {
-            2002 | 2011 | 2012 | 2023 => 1,
+            2002 | 2011 | 2012 | 2023 | 2026 => 1,
             2022 => 2,
             _ => 0,
         };
