@@ -89,7 +89,7 @@ def report(run):
         o = s["options"][opt]
         fte = o["manual_fte"]
         print(f"\n-- {opt}: manual FTE")
-        for p in ("dcc", "supplier", "total"):
+        for p in fte:
             x = fte[p]
             ws = start + dt.timedelta(7 * x["peak_week"])
             print(f"  {p:8s} mean {x['mean_weekly']:.2f} {['%.2f'%v for v in x['ci95']] if x['ci95'] else ''} "
@@ -104,7 +104,7 @@ def report(run):
         for ct, (c, fw, p) in sorted(bytype.items(), key=lambda kv: -kv[1][1]):
             print(f"  {ct:28s} {p:8s} {c*k/1e3:9.1f} k {fw/nweeks:6.2f} {fw/tot_fte:6.1%}  (summary cases {o['manual_cases'][ct]*k/1e3:.1f} k)")
         # peak-week composition
-        for p in ("dcc", "supplier"):
+        for p in [q for q in fte if q != "total"]:
             pw = fte[p]["peak_week"]
             comp = [(r["case_type"], f(r["fte_mean"])) for r in mweekly if r["option"] == opt and int(r["week"]) == pw and r["party"] == p]
             print(f"  peak week {pw} {p}: " + ", ".join(f"{c} {v:.1f}" for c, v in sorted(comp, key=lambda t: -t[1]) if v > 0.05))
@@ -184,14 +184,23 @@ def brief(run):
     fte = s["options"][opt]["manual_fte"]
     head = (f"{run}: {m['overrides']} stock {stock('2020-07-01'):.2f}/{stock('2021-06-30'):.2f} m cum "
             f"{cum(2020, 12):.2f}/{cum(2021, 11):.2f}" + (f"/{cum(2022, 11):.2f}" if end > dt.date(2022, 11, 30) else "")
-            + f" m; {opt} FTE dcc {fte['dcc']['mean_weekly']:.2f} supplier {fte['supplier']['mean_weekly']:.2f}")
+            + f" m; {opt} FTE " + " ".join(f"{p} {x['mean_weekly']:.2f}" for p, x in fte.items()))
     print(head)
+    for name, o in s["options"].items():
+        pops = "; ".join(f"{p} {v['dormant_wd']['mean']:.1f} WD ({v['episodes']*k/1e3:.0f} k)" for p, v in o["populations"].items())
+        ft = o["fast_track"]
+        print(f"   {name}: {pops}; kept {o['notified_dates']['kept_share']:.1%}; fast-track share {ft['fast_track_share']:.1%}")
     for c in s["comparisons"]:
         print(f"   {c['option']}: migr {c['mean_reduction_wd']:.2f} [{c['ci95'][0]:.2f}, {c['ci95'][1]:.2f}] restored "
               f"{c['mean_reduction_restored_wd']:.2f} site {c['mean_site_reduction_wd']:.2f} "
               f"[{c['ci95_site'][0]:.2f}, {c['ci95_site'][1]:.2f}] faster {c['share_sites_faster']:.1%} slower "
               f"{c['share_sites_slower']:.1%} extra FTE {c['extra_manual_fte']:+.2f} "
               f"[{c['ci95_extra_manual_fte'][0]:.2f}, {c['ci95_extra_manual_fte'][1]:.2f}]")
+        for p, v in c["populations"].items():
+            ci = v["reduction_wd"]["ci95"] or [float("nan")] * 2
+            mech = max(v["slower_by_stage"].items(), key=lambda kv: kv[1] or 0, default=("-", 0))[0]
+            print(f"      {p}: {v['reduction_wd']['mean']:+.2f} [{ci[0]:.2f}, {ci[1]:.2f}] faster {v['share_faster']:.1%} "
+                  f"slower {v['share_slower']:.1%} ({mech})")
 
 args = sys.argv[1:]
 if args and args[0] == "--brief":
