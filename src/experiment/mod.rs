@@ -55,7 +55,7 @@ const BASE_BYTES: u64 = 64 << 20;
 /// Memory per installation of one replication in flight with all its options (fleet, switching history,
 /// per-option state, per-site paired results), bytes: measured peak RSS of one replication with 3 options grows by
 /// ≈ 134 MiB per million installations (140 MiB at 1 M, 536 MiB at 4 M, 1 870 MiB at 14 M; docs/performance.md).
-const BYTES_PER_INSTALLATION: u64 = 140;
+const BYTES_PER_INSTALLATION: u64 = 185;
 /// Further bytes per installation for each option beyond three.
 const BYTES_PER_INSTALLATION_OPTION: u64 = 25;
 
