@@ -107,11 +107,22 @@ fn any_case() -> impl Strategy<Value = Case> {
         // 0 = unlimited; removal probability of supplier `b`; backlog as a share of the fleet (only with `b` in the market: backlog
         // installations are given a supplier that cannot operate their SMSO) and age
         (0u32..=20, 0u32..=40, 0.0..=0.5f64, 0.0..=0.5f64, 1u32..=700),
+        // Issue 11: registration lag, fast-track priority and reserve, certificate grace, service-flag lag,
+        // prepayment mode-switch lag and SECAS threshold
+        (0u32..=3, any::<bool>(), 0.0..=2.0f64, 0u32..=6, 0u32..=6, 0u32..=10, 1u32..=5),
     )
         .prop_map(
-            |((a, b, c), (smso_fail, dcc_fail, smso_max, dcc_max), (servers, capacity, removal, backlog, age))| {
+            |((a, b, c), (smso_fail, dcc_fail, smso_max, dcc_max), (servers, capacity, removal, backlog, age), extra)| {
                 let mut case = build_case(a, b, c);
                 let o = &mut case.overrides;
+                let (lag, fifo, margin, grace, flag, mode_lag, secas) = extra;
+                o.push(format!("dcc.registration_lag_wd={lag}"));
+                o.push(format!("dcc.fast_track_priority={}", if fifo { "\"fifo\"" } else { "\"fast-track-first\"" }));
+                o.push(format!("dcc.fast_track_reserve_margin={margin}"));
+                o.push(format!("dcc.certificate_grace_wd={grace}"));
+                o.push(format!("dcc.service_flag_lag_wd={flag}"));
+                o.push(format!("prepayment.mode_switch_lag_wd={mode_lag}"));
+                o.push(format!("prepayment.secas_threshold_per_month={secas}"));
                 o.push(format!("smsos.s1.failure_probability={smso_fail}"));
                 o.push(format!("smsos.s1.max_attempts={smso_max}"));
                 o.push(format!("dcc.failure_probability={dcc_fail}"));
