@@ -6,14 +6,13 @@
 //! - [`ServerQueue`]: a first-come-first-served stage with `c` identical servers (or unlimited), the building
 //!   block for capacity-limited stages such as SMSO firmware configuration (an M/G/c queue when arrivals are
 //!   Poisson).
-//! - [`DailyBudget`]: a per-working-day throughput limit with fractional capacity carried between days.
 //! - [`prefetch`]: a cache hint for per-entity state the caller knows it will touch soon.
 
 mod queue;
 mod stage;
 
 pub use queue::{EventQueue, SimTime};
-pub use stage::{DailyBudget, ServerQueue};
+pub use stage::ServerQueue;
 
 /// Minutes in a day (the calendar's constant: working time is measured in the same minutes).
 pub use crate::calendar::MINUTES_PER_DAY;

@@ -1,4 +1,5 @@
-//! Capacity-limited stages: a c-server FIFO queue and a per-working-day throughput budget.
+//! Capacity-limited stages: a c-server FIFO queue (SMSO firmware configuration). DCC's daily capacity is booked in
+//! `process::ledger`.
 
 use std::collections::VecDeque;
 
@@ -55,33 +56,6 @@ impl<J> ServerQueue<J> {
     }
 }
 
-/// Throughput limit per working day: `per_day` units (may be fractional; the fraction is carried so that over
-/// n days exactly floor(n · per_day) units are granted). `None` = unlimited.
-#[derive(Debug, Clone)]
-pub struct DailyBudget {
-    per_day: Option<f64>,
-    carry: f64,
-}
-
-impl DailyBudget {
-    pub fn new(per_day: Option<f64>) -> Self {
-        Self { per_day, carry: 0.0 }
-    }
-
-    /// Units available today (call once per working day); `u64::MAX` when unlimited.
-    pub fn open_day(&mut self) -> u64 {
-        match self.per_day {
-            None => u64::MAX,
-            Some(c) => {
-                let total = self.carry + c;
-                let whole = total.floor();
-                self.carry = total - whole;
-                whole as u64
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,13 +82,5 @@ mod tests {
             assert_eq!(q.arrive(i), Some(i));
         }
         assert_eq!(q.waiting(), 0);
-    }
-
-    #[test]
-    fn a_fractional_daily_budget_grants_the_floor_of_the_cumulative_capacity() {
-        // 2.5 per day over 4 days = 10 units: 2, 3, 2, 3.
-        let mut b = DailyBudget::new(Some(2.5));
-        let days: Vec<u64> = (0..4).map(|_| b.open_day()).collect();
-        assert_eq!(days, vec![2, 3, 2, 3]);
     }
 }
