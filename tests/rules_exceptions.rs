@@ -290,6 +290,15 @@ fn r12_a_migrated_site_that_switches_to_a_supplier_not_yet_ready_loses_service_a
 }
 
 #[test]
+fn r12_an_installation_migrated_by_the_active_programme_has_no_second_clock_when_it_switches_later() {
+    // Active migration on day 7; on day 9 it switches to `b`, ready only on day 30. It was never dormant: no
+    // restored-service record and no service loss (regression: such switches were counted as restorations).
+    let s = world("none", &["suppliers.b.dcc_ready_date=2021-03-31"]);
+    let m = one(&s, Installation { active_day: 7, ..site() }, &[FIRST], EXP);
+    assert_eq!((m.active_migrated, m.restored, m.service_lost, m.restored_wd.count()), (1, 0, 0, 0));
+}
+
+#[test]
 fn r13_restored_service_waits_for_the_certificate_update() {
     // `b` updates the certificates 3 WD after it can operate the device: migration day 17, service back on day 20:
     // restored_wd = 20 − 9 = 11, while dormancy stays 8.

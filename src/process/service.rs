@@ -66,10 +66,14 @@ impl Sim<'_> {
         }
     }
 
-    /// A migrated installation switches supplier on `day`.
+    /// A migrated installation switches supplier on `day`. Installations migrated by the active programme are left
+    /// alone (their supplier kept the meter working throughout; see docs/model.md).
     pub(super) fn service_after_switch(&mut self, site: u32, day: i32) {
         let st = self.sites[site as usize];
-        if st.dormant_migrated && self.s.dcc.service_flag_lag_wd > 0 {
+        if !st.dormant_migrated {
+            return;
+        }
+        if self.s.dcc.service_flag_lag_wd > 0 {
             let flag_day = self.cal.add_wd(st.migration_day, self.s.dcc.service_flag_lag_wd);
             if day < flag_day {
                 self.manual(ManualCase::ServiceFlagMissed, day);
@@ -79,7 +83,7 @@ impl Sim<'_> {
         if !st.service_pending && !unready {
             return;
         }
-        if !st.service_pending && st.dormant_migrated {
+        if !st.service_pending {
             self.metrics.service_lost += 1;
         }
         self.sites[site as usize].service_pending = true;
