@@ -3,7 +3,9 @@
 //! Every duration in a scenario is a number (a fixed value) or a table with a `kind`:
 //! `fixed`, `uniform`, `triangular`, `exponential`, `lognormal` (by median and 95th percentile), `gamma` and
 //! `empirical` (values with weights). Sampling uses `rand_distr`; units are whatever the scenario key names
-//! (`_wd` = working days, `_days` = calendar days). Samples are never negative.
+//! (`_wd` = working days, `_days` = calendar days). Samples are never negative and never above the key's cap (the
+//! longest duration that makes sense for it, set by the scenario resolver): a distribution whose location (value,
+//! upper bound, mean or median) exceeds the cap is refused, and draws in a long tail beyond it are cut to it.
 
 use rand::Rng;
 use rand::distr::Distribution;
@@ -66,6 +68,8 @@ impl<'de> Deserialize<'de> for RawDuration {
 pub struct Duration {
     spec: DurationSpec,
     sampler: Sampler,
+    /// Largest value a draw may take.
+    cap: f64,
 }
 
 impl Serialize for Duration {
@@ -90,14 +94,24 @@ fn finite_non_negative(name: &str, v: f64) -> Result<f64, String> {
 }
 
 impl Duration {
-    /// Validate a raw spec. The error text names the offending field; the caller adds the scenario key.
-    pub fn from_spec(spec: &DurationSpec) -> Result<Self, String> {
-        Ok(Self { spec: spec.clone(), sampler: Sampler::from_spec(spec)? })
+    /// Validate a raw spec whose draws may not exceed `cap` (in `unit`, for the message). The error text names the
+    /// offending field; the caller adds the scenario key.
+    pub fn from_spec(spec: &DurationSpec, cap: f64, unit: &str) -> Result<Self, String> {
+        let sampler = Sampler::from_spec(spec)?;
+        let (field, location) = location(spec);
+        if !(location <= cap) {
+            let shown = if location.abs() >= 1e9 { format!("{location:e}") } else { format!("{location}") };
+            return Err(format!(
+                "`{field}` ({shown}) exceeds the longest duration this key allows ({cap} {unit}); longer draws are cut \
+                 to it, but a distribution must be placed below it"
+            ));
+        }
+        Ok(Self { spec: spec.clone(), sampler, cap })
     }
 
     /// A fixed duration.
     pub fn fixed(value: f64) -> Self {
-        Self { spec: DurationSpec::Fixed { value }, sampler: Sampler::Fixed(value) }
+        Self { spec: DurationSpec::Fixed { value }, sampler: Sampler::Fixed(value), cap: value.max(0.0) }
     }
 
     /// The spec this duration was built from.
@@ -105,10 +119,10 @@ impl Duration {
         &self.spec
     }
 
-    /// One draw, never negative.
+    /// One draw, never negative and never above the cap.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        self.sampler.sample(rng)
+        self.sampler.sample(rng).min(self.cap)
     }
 
     /// The distribution's mean (exact, from its parameters).
@@ -119,6 +133,20 @@ impl Duration {
     /// True when every draw is the same value (used by verification scenarios).
     pub fn is_fixed(&self) -> bool {
         matches!(self.sampler, Sampler::Fixed(_))
+    }
+}
+
+/// The parameter that places a distribution (its value, upper bound, mean or median) and its name: what the cap is
+/// checked against.
+fn location(spec: &DurationSpec) -> (&'static str, f64) {
+    use DurationSpec as S;
+    match spec {
+        S::Fixed { value } => ("value", *value),
+        S::Uniform { max, .. } | S::Triangular { max, .. } => ("max", *max),
+        S::Exponential { mean } => ("mean", *mean),
+        S::Lognormal { median, .. } => ("median", *median),
+        S::Gamma { shape, scale } => ("shape × scale", shape * scale),
+        S::Empirical { values, .. } => ("values[]", values.iter().copied().fold(0.0, f64::max)),
     }
 }
 
@@ -257,7 +285,7 @@ mod tests {
     #[test]
     fn lognormal_by_median_and_p95_reproduces_both() {
         // With μ = ln 3 and σ = (ln 9 − ln 3)/1.6449, P(X <= 3) = 0.5 and P(X <= 9) = 0.95 by construction.
-        let d = Duration::from_spec(&DurationSpec::Lognormal { median: 3.0, p95: 9.0 }).unwrap();
+        let d = Duration::from_spec(&DurationSpec::Lognormal { median: 3.0, p95: 9.0 }, 1e9, "days").unwrap();
         let mut r = Streams::new(1, 0).rng(Purpose::Test, 0, 0);
         let n = 200_000;
         let xs: Vec<f64> = (0..n).map(|_| d.sample(&mut r)).collect();
@@ -277,7 +305,7 @@ mod tests {
             DurationSpec::Empirical { values: vec![1.0, 5.0], weights: vec![3.0, 1.0] },
         ];
         for s in specs {
-            let d = Duration::from_spec(&s).unwrap();
+            let d = Duration::from_spec(&s, 1e9, "days").unwrap();
             let m = sample_mean(&d, 200_000);
             assert!((m - d.mean()).abs() < 0.02 * d.mean(), "{s:?}: {m} vs {}", d.mean());
         }
@@ -295,7 +323,26 @@ mod tests {
             DurationSpec::Empirical { values: vec![1.0], weights: vec![0.0] },
         ];
         for s in bad {
-            assert!(Duration::from_spec(&s).is_err(), "{s:?} accepted");
+            assert!(Duration::from_spec(&s, 1e9, "days").is_err(), "{s:?} accepted");
         }
+    }
+
+    #[test]
+    fn a_distribution_placed_beyond_the_cap_is_refused_and_long_tails_are_cut_to_it() {
+        // Issue 12: 1e9 WD of firmware, an exponential mean of 1e12, gamma shape = scale = 1e308 validated and then
+        // panicked in the calendar. The cap (250 here) refuses them, naming the field.
+        for (spec, field) in [
+            (DurationSpec::Fixed { value: 1e9 }, "value"),
+            (DurationSpec::Exponential { mean: 1e12 }, "mean"),
+            (DurationSpec::Gamma { shape: 1e308, scale: 1e308 }, "shape × scale"),
+            (DurationSpec::Uniform { min: 0.0, max: 251.0 }, "max"),
+        ] {
+            let e = Duration::from_spec(&spec, 250.0, "WD").unwrap_err();
+            assert!(e.contains(field) && e.contains("250"), "{e}");
+        }
+        // A lognormal with a sensible median and an absurd p95 is accepted, and no draw exceeds the cap.
+        let d = Duration::from_spec(&DurationSpec::Lognormal { median: 3.0, p95: 1e300 }, 250.0, "WD").unwrap();
+        let mut r = Streams::new(9, 0).rng(Purpose::Test, 0, 0);
+        assert!((0..10_000).map(|_| d.sample(&mut r)).all(|x| (0.0..=250.0).contains(&x)));
     }
 }

@@ -180,3 +180,29 @@ fn a_single_installation_that_never_switches_reports_nulls_not_nan() {
         assert!(!csv.contains("NaN"), "{table}");
     }
 }
+
+#[test]
+fn issue12_a_duration_too_long_for_the_model_is_refused_by_validate_and_run_alike() {
+    // Each of these validated and then panicked in the run (index out of bounds, a date outside chrono's range).
+    // Now every duration key has a cap (250 working days, 365 days, or ten years for the backlog's age): validate and
+    // run both refuse them with exit 2, naming the key and the field.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for (set, key) in [
+        ("switching.registration_to_ssd_days=1e300", "switching.registration_to_ssd_days"),
+        ("options.standard.schedule_delay_wd=1e9", "options.standard.schedule_delay_wd"),
+        ("suppliers.legacy-a.certificate_update_lag_wd=1e9", "suppliers.legacy-a.certificate_update_lag_wd"),
+        ("smsos.ioc.lead_time_wd={kind = \"gamma\", shape = 1e308, scale = 1e308}", "smsos.ioc.lead_time_wd"),
+        ("smsos.ioc.lead_time_wd={kind = \"exponential\", mean = 1e12}", "smsos.ioc.lead_time_wd"),
+    ] {
+        let validate = dormsim().args(["validate", "scenarios/baseline.toml", "--set", set]).output().unwrap();
+        assert_eq!(validate.status.code(), Some(2), "{set}");
+        let stderr = input_error(&["run", "--sites", "200", "--replications", "1", "--set", set, "--out", out.to_str().unwrap()]);
+        assert!(stderr.contains(key) && stderr.contains("exceeds the longest duration"), "{set}: {stderr}");
+        assert!(!out.exists());
+    }
+    // A sensible median with an absurd tail validates, and runs: draws are cut to the cap.
+    let set = "smsos.ioc.lead_time_wd={kind = \"lognormal\", median = 2, p95 = 1e300}";
+    dormsim().args(["validate", "scenarios/baseline.toml", "--set", set]).assert().success();
+    dormsim().args(["run", "-q", "--sites", "200", "--replications", "1", "--set", set, "--out"]).arg(&out).assert().success();
+}

@@ -171,8 +171,24 @@ fn non_negative_int(key: &str, v: i64, max: i64) -> R<i64> {
     }
 }
 
+/// Longest duration a key may take, by its unit: working days (a year of them), calendar days (a year), and the
+/// backlog's age (ten years). The one place where duration bounds live; draws beyond are cut to it (`dist.rs`).
+pub const MAX_DURATION_WD: f64 = 250.0;
+pub const MAX_DURATION_DAYS: f64 = 365.0;
+
+fn duration_cap(key: &str) -> (f64, &'static str) {
+    if key.ends_with("age_days") {
+        (f64::from(crate::fleet::MAX_BACKLOG_AGE_DAYS), "days")
+    } else if key.ends_with("_days") {
+        (MAX_DURATION_DAYS, "days")
+    } else {
+        (MAX_DURATION_WD, "working days")
+    }
+}
+
 fn duration(key: &str, raw: &RawDuration) -> R<Duration> {
-    Duration::from_spec(&raw.0).map_err(|m| KeyError::new(key, m))
+    let (cap, unit) = duration_cap(key);
+    Duration::from_spec(&raw.0, cap, unit).map_err(|m| KeyError::new(key, m))
 }
 
 fn day_of(start: NaiveDate, date: NaiveDate) -> i32 {
