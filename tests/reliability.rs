@@ -206,3 +206,23 @@ fn issue12_a_duration_too_long_for_the_model_is_refused_by_validate_and_run_alik
     dormsim().args(["validate", "scenarios/baseline.toml", "--set", set]).assert().success();
     dormsim().args(["run", "-q", "--sites", "200", "--replications", "1", "--set", set, "--out"]).arg(&out).assert().success();
 }
+
+#[test]
+fn issue12_a_scenario_name_that_is_not_a_plain_folder_name_is_refused_before_anything_is_written() {
+    // The name became `output/<name>` unchecked: "" wrote into output/ itself and a later run deleted another run's
+    // folder, "../escaped" and absolute names wrote outside output/. Now each is an input error (exit 2) naming the
+    // key, and nothing is written.
+    let dir = tempfile::tempdir().unwrap();
+    let long = "a".repeat(1 << 20);
+    for name in ["", "../escaped", "/tmp/absolute", ".", "..", ".hidden", "a/b", "nul\u{0}", long.as_str()] {
+        let text = baseline_text().replacen("name = \"baseline-2020\"", &format!("name = {}", toml::Value::String(name.into())), 1);
+        let file = dir.path().join("named.toml");
+        std::fs::write(&file, text).unwrap();
+        let out = dormsim().current_dir(dir.path()).args(["run", "named.toml", "--sites", "100"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{:.60}: {stderr}", name);
+        assert!(stderr.contains("key `name`") && stderr.contains("plain folder name"), "{stderr:.300}");
+        assert!(!dir.path().join("output").exists(), "{name:.60}: something was written");
+        assert!(stderr.len() < 2000, "the message quotes at most the start of the name");
+    }
+}

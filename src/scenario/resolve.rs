@@ -171,6 +171,28 @@ fn non_negative_int(key: &str, v: i64, max: i64) -> R<i64> {
     }
 }
 
+/// Longest scenario name accepted.
+pub const MAX_NAME_LEN: usize = 64;
+
+/// The scenario's name, which becomes the default output folder `output/<name>`: a plain folder name of 1–64 letters,
+/// digits, `-`, `_` and `.`, not starting with `.` (so never `.`, `..`, a hidden folder, a path or an empty name).
+fn scenario_name(name: Option<&str>) -> R<String> {
+    let name = name.unwrap_or("scenario");
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if name.is_empty() || name.len() > MAX_NAME_LEN || name.starts_with('.') || !name.chars().all(plain) {
+        let shown: String = name.chars().take(40).flat_map(char::escape_default).collect();
+        return Err(KeyError::new(
+            "name",
+            format!(
+                "must be a plain folder name (1–{MAX_NAME_LEN} letters, digits, `-`, `_`, `.`, not starting with `.`): it \
+                 names the default output folder output/<name>; got `{shown}`{}",
+                if name.chars().count() > 40 { "…" } else { "" }
+            ),
+        ));
+    }
+    Ok(name.to_string())
+}
+
 /// Longest duration a key may take, by its unit: working days (a year of them), calendar days (a year), and the
 /// backlog's age (ten years). The one place where duration bounds live; draws beyond are cut to it (`dist.rs`).
 pub const MAX_DURATION_WD: f64 = 250.0;
@@ -224,7 +246,7 @@ pub fn resolve(raw: &RawScenario) -> R<Scenario> {
     let dcc = resolve_dcc(&raw.dcc, fleet_scale.2)?;
     let options = resolve_options(raw, run.start_date)?;
     let scenario = Scenario {
-        name: raw.name.clone().unwrap_or_else(|| "scenario".to_string()),
+        name: scenario_name(raw.name.as_deref())?,
         description: raw.description.clone().unwrap_or_default(),
         run,
         fleet,
