@@ -226,3 +226,37 @@ fn issue12_a_scenario_name_that_is_not_a_plain_folder_name_is_refused_before_any
         assert!(stderr.len() < 2000, "the message quotes at most the start of the name");
     }
 }
+
+/// `dormsim validate` on `text` (a scenario file): its stderr.
+fn validate_text(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("v.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dormsim().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn issue12_validate_reports_every_problem_behind_a_share_error_or_a_missing_field() {
+    // Cohort shares adding up to 1.1 hid an unknown SMSO: the shares are now rescaled and checking goes on.
+    let text = baseline_text()
+        .replacen("share = 0.22                     # IOC", "share = 0.32                     # IOC", 1)
+        .replacen("smso = \"foc-3\" }", "smso = \"foc-9\" }", 1);
+    let e = validate_text(&text);
+    assert!(e.contains("they add up to 1.1") && e.contains("unknown SMSO `foc-9`") && e.contains("2 problems"), "{e}");
+    // A file with only [run]: every missing table, not only the first.
+    let e = validate_text("[run]\nstart_date = 2020-07-01\n");
+    for table in ["fleet", "suppliers", "switching", "smsos", "dcc", "options"] {
+        assert!(e.contains(&format!("missing field `{table}`")), "{table}: {e}");
+    }
+    // Removing options.standard.notice_wd no longer adds a false "unknown option `standard`".
+    let e = validate_text(&baseline_text().replacen("notice_wd = 15                   # 15 WD notice (seed)\n", "", 1));
+    assert!(e.contains("missing field `notice_wd`") && e.contains("1 problem") && !e.contains("unknown option"), "{e}");
+    // A reversed window and DMC shares adding up to 7.55: both.
+    let text = baseline_text()
+        .replacen("start = 2020-07-01, end = 2020-12-31", "start = 2020-12-31, end = 2020-07-01", 1)
+        .replacen("dmcs.honeywell-elster-1 = { share = 0.5,", "dmcs.honeywell-elster-1 = { share = 7.05,", 1);
+    let e = validate_text(&text);
+    assert!(e.contains("is before start") && e.contains("they add up to 7.55") && e.contains("2 problems"), "{e}");
+}

@@ -31,12 +31,15 @@ enum Repair {
     Rename(String),
     /// A required key: put a valid value (the embedded baseline's) in its place.
     Replace(toml::Value),
+    /// Shares that do not add up to 1: scale them so they do, so the entries are still checked.
+    Normalise,
 }
 
 /// Every problem of a scenario, not only the first: after each error its key is taken out of the way and the
-/// scenario is checked again — renamed to the suggested key for a likely typo, removed (so its default applies),
-/// or, when it is required, replaced by the embedded baseline's value. When none of these works the search stops.
-/// Empty when the scenario is valid.
+/// scenario is checked again — renamed to the suggested key for a likely typo, shares rescaled to add up to 1,
+/// removed (so its default applies), or, when it is required (missing from the file, or removed by an earlier
+/// repair), replaced by the embedded baseline's value (or the value of a like entry: the first option's `notice_wd`
+/// for a custom option). When none of these works the search stops. Empty when the scenario is valid.
 pub fn check_all(text: &str, source: &str, overrides: &[String]) -> Vec<ScenarioError> {
     let baseline: Option<toml::Table> = super::EMBEDDED_BASELINE.parse().ok();
     let mut problems: Vec<ScenarioError> = Vec::new();
@@ -45,14 +48,21 @@ pub fn check_all(text: &str, source: &str, overrides: &[String]) -> Vec<Scenario
         let Err(e) = load_repaired(text, source, overrides, &repairs) else { break };
         if let Some(f) = missing_field(&e.message) {
             let field = join(&e.key, f);
-            if let Some(r) = repairs.iter_mut().find(|(k, r)| *k == field && matches!(r, Repair::Remove)) {
-                match baseline.as_ref().and_then(|b| value_at(b, &field)) {
-                    Some(v) => {
-                        r.1 = Repair::Replace(v.clone());
-                        continue;
-                    }
-                    None => break,
+            let value = baseline.as_ref().and_then(|b| value_like(b, &field)).cloned();
+            let ours = repairs.iter().position(|(k, r)| *k == field && matches!(r, Repair::Remove));
+            match (ours, value) {
+                // Our own removal made it missing: restore a valid value without reporting anything new.
+                (Some(i), Some(v)) => {
+                    repairs[i].1 = Repair::Replace(v);
+                    continue;
                 }
+                // Missing from the file: a problem; check the rest with a valid value in its place.
+                (None, Some(v)) if !repairs.iter().any(|(k, _)| *k == field) => {
+                    problems.push(e);
+                    repairs.push((field, Repair::Replace(v)));
+                    continue;
+                }
+                _ => {}
             }
         }
         if problems.iter().any(|p| p.key == e.key && p.message == e.message) {
@@ -65,6 +75,7 @@ pub fn check_all(text: &str, source: &str, overrides: &[String]) -> Vec<Scenario
                 Some((table, _)) => format!("{table}.{s}"),
                 None => s.to_string(),
             }),
+            None if e.message.starts_with("shares must add up to 1") => Repair::Normalise,
             None => Repair::Remove,
         };
         problems.push(e);
@@ -74,6 +85,39 @@ pub fn check_all(text: &str, source: &str, overrides: &[String]) -> Vec<Scenario
         repairs.push((key, repair));
     }
     problems
+}
+
+/// The value at `path` in `doc`, or where an entry of a named map (options, SMSOs, suppliers, cohorts, DMCs) is
+/// absent, at the same path under the map's first entry.
+fn value_like<'a>(doc: &'a toml::Table, path: &str) -> Option<&'a toml::Value> {
+    let mut table = doc;
+    let mut segments = path.split('.').peekable();
+    while let Some(seg) = segments.next() {
+        let node = match table.get(seg) {
+            Some(v) => v,
+            None => table.values().next().filter(|v| v.is_table())?,
+        };
+        if segments.peek().is_none() {
+            return Some(node);
+        }
+        table = node.as_table()?;
+    }
+    None
+}
+
+/// Scale the `share` of every entry of the table at `path` so that they add up to 1 (a repair for `check_all`).
+fn normalise_shares(doc: &mut toml::Table, path: &str) {
+    let Some(toml::Value::Table(t)) = value_at(doc, path).cloned() else { return };
+    let share = |v: &toml::Value| v.get("share").and_then(|s| s.as_float().or(s.as_integer().map(|i| i as f64)));
+    let total: f64 = t.values().filter_map(share).sum();
+    if !(total.is_finite() && total > 0.0) {
+        return;
+    }
+    for (name, entry) in t {
+        if let Some(x) = share(&entry) {
+            let _ = apply_override(doc, &format!("{path}.{name}.share"), Some(toml::Value::Float(x / total)));
+        }
+    }
 }
 
 /// The key suggested by "…; did you mean `x`?".
@@ -125,6 +169,10 @@ fn load_repaired(
         match (repair, value) {
             (Repair::Rename(to), Some(v)) => drop(apply_override(&mut doc, to, Some(v))),
             (Repair::Replace(v), _) => drop(apply_override(&mut doc, key, Some(v.clone()))),
+            (Repair::Normalise, Some(v)) => {
+                drop(apply_override(&mut doc, key, Some(v)));
+                normalise_shares(&mut doc, key);
+            }
             _ => {}
         }
     }
@@ -229,7 +277,8 @@ fn index_of(key: &str, names: &[String], wanted: &str, what: &str) -> R<usize> {
 fn sums_to_one(key: &str, shares: impl Iterator<Item = f64>) -> R<()> {
     let total: f64 = shares.sum();
     if (total - 1.0).abs() > 1e-6 {
-        return Err(KeyError::new(key, format!("shares must add up to 1, they add up to {total}")));
+        let shown = (total * 1e9).round() / 1e9;
+        return Err(KeyError::new(key, format!("shares must add up to 1, they add up to {shown}")));
     }
     Ok(())
 }
