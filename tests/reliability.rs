@@ -260,3 +260,18 @@ fn issue12_validate_reports_every_problem_behind_a_share_error_or_a_missing_fiel
     let e = validate_text(&text);
     assert!(e.contains("is before start") && e.contains("they add up to 7.55") && e.contains("2 problems"), "{e}");
 }
+
+#[test]
+fn issue12_the_memory_estimate_counts_the_results_every_replication_keeps() {
+    // One installation, but 100 000 replications of a 100-year horizon: each keeps its weekly series and
+    // histograms (≈ 6.5 MB with three options), ≈ 600 GB in all. It was estimated at 64 MiB and grew until killed;
+    // now it is refused at once with the estimate, and nothing is written.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let args = ["run", "--sites", "1", "--replications", "100000", "--threads", "1", "--set", "run.horizon_days=36500"];
+    let stderr = input_error(&[&args[..], &["--out", out.to_str().unwrap()]].concat());
+    assert!(stderr.contains("GiB of memory"), "{stderr}");
+    assert!(!out.exists());
+    let s = dormsim::scenario::Scenario::baseline(&["run.horizon_days=36500".to_string()]).unwrap();
+    assert!(dormsim::experiment::result_bytes(&s) > 6_000_000);
+}

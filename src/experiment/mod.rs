@@ -59,12 +59,28 @@ const BYTES_PER_INSTALLATION: u64 = 185;
 /// Further bytes per installation for each option beyond three.
 const BYTES_PER_INSTALLATION_OPTION: u64 = 25;
 
+/// Weekly series kept per option and replication (`metrics::Weekly`: 10 series plus one per case type).
+const WEEKLY_SERIES: u64 = 10 + crate::cases::ManualCase::COUNT as u64;
+/// Histograms kept per option and replication (dormancy and restored service, in working and calendar days).
+const HISTOGRAMS: u64 = 4;
+
+/// Bytes of one replication's kept results (`ReplicationResult`), which every replication keeps until the summary:
+/// per option its weekly series (8 bytes a week each) and histograms (8 bytes per day of the horizon, the largest
+/// value they can hold), plus a few kilobytes of counters.
+pub fn result_bytes(s: &Scenario) -> u64 {
+    let weeks = (s.run.horizon_days.max(0) as u64).div_ceil(7);
+    let per_option = 8 * (WEEKLY_SERIES * weeks + HISTOGRAMS * s.run.horizon_days.max(0) as u64) + 4096;
+    per_option * s.options.len() as u64
+}
+
 /// Estimated peak memory of running `s` on `threads` worker threads: replications in flight at once × the
-/// per-replication footprint, plus a fixed part. Conservative by design (it refuses rather than swaps).
+/// per-replication footprint, the results every replication keeps, plus a fixed part. Conservative by design (it
+/// refuses rather than swaps).
 pub fn estimate_peak_bytes(s: &Scenario, threads: usize) -> u64 {
     let in_flight = (threads.max(1) as u64).min(u64::from(s.run.replications.max(1)));
     let per_site = BYTES_PER_INSTALLATION + BYTES_PER_INSTALLATION_OPTION * (s.options.len() as u64).saturating_sub(3);
-    BASE_BYTES + in_flight * u64::from(s.fleet.installations) * per_site
+    let kept = u64::from(s.run.replications) * result_bytes(s);
+    BASE_BYTES + in_flight * u64::from(s.fleet.installations) * per_site + kept
 }
 
 /// The calendar a scenario's runs use: covers the longest backlog age before day 0 and a year past the horizon.
