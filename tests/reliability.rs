@@ -275,3 +275,11 @@ fn issue12_the_memory_estimate_counts_the_results_every_replication_keeps() {
     let s = dormsim::scenario::Scenario::baseline(&["run.horizon_days=36500".to_string()]).unwrap();
     assert!(dormsim::experiment::result_bytes(&s) > 6_000_000);
 }
+
+#[test]
+fn issue12_more_options_than_the_outputs_can_show_are_refused() {
+    // 2003 options were accepted and chart drawing ran away (12 GB); at most 20 are compared in one run.
+    let extra: String = (0..20).map(|i| format!("\n[options.o{i}]\nnotice_wd = 8\ncos_check_wd = 2\n")).collect();
+    let e = validate_text(&(baseline_text() + &extra));
+    assert!(e.contains("key `options`") && e.contains("at most 20 options") && e.contains("got 23"), "{e}");
+}

@@ -11,6 +11,8 @@ use crate::dist::{Duration, RawDuration};
 pub const MAX_SMSOS: usize = 64;
 /// Most suppliers a scenario may declare (supplier ids are bytes; 255 marks "no gas supply").
 pub const MAX_SUPPLIERS: usize = 254;
+/// Most options one scenario may compare (each gets a panel, a bar and a column in every output).
+pub const MAX_OPTIONS: usize = 20;
 /// Longest horizon accepted, in days (100 years).
 pub const MAX_HORIZON_DAYS: i64 = 36_500;
 
@@ -717,6 +719,16 @@ fn resolve_manual(m: Option<&RawManual>) -> R<ManualConfig> {
 fn resolve_options(raw: &RawScenario, start: NaiveDate) -> R<Vec<OptionSpec>> {
     if raw.options.is_empty() {
         return Err(KeyError::new("options", "at least one option is needed"));
+    }
+    if raw.options.len() > MAX_OPTIONS {
+        return Err(KeyError::new(
+            "options",
+            format!(
+                "at most {MAX_OPTIONS} options can be compared in one run (every chart, table and paired comparison has \
+                 one entry per option), got {}; split them over several runs or use `dormsim sweep`",
+                raw.options.len()
+            ),
+        ));
     }
     let names: Vec<String> = raw.options.keys().cloned().collect();
     let mut out = Vec::new();
