@@ -19,6 +19,17 @@
 
 use chrono::{Datelike, NaiveDate, TimeDelta, Weekday};
 
+/// The years whose bank holidays the rules describe: the Early May bank holiday began in 1978, and the one-offs
+/// are known to November 2026 (later years follow the regular rules). Inputs outside are refused by the CLI and the
+/// scenario resolver rather than given invented holidays.
+pub const FIRST_YEAR: i32 = 1978;
+pub const LAST_YEAR: i32 = 2099;
+
+/// Is `date` in the years the calendar describes?
+pub fn supported(date: NaiveDate) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&date.year())
+}
+
 /// Minutes in one calendar day, and working minutes in one working day.
 pub const MINUTES_PER_DAY: i64 = 1440;
 

@@ -263,17 +263,17 @@ fn issue12_validate_reports_every_problem_behind_a_share_error_or_a_missing_fiel
 
 #[test]
 fn issue12_the_memory_estimate_counts_the_results_every_replication_keeps() {
-    // One installation, but 100 000 replications of a 100-year horizon: each keeps its weekly series and
-    // histograms (≈ 6.5 MB with three options), ≈ 600 GB in all. It was estimated at 64 MiB and grew until killed;
+    // One installation, but 100 000 replications of a 76-year horizon: each keeps its weekly series and
+    // histograms (≈ 5 MB with three options), ≈ 500 GB in all. It was estimated at 64 MiB and grew until killed;
     // now it is refused at once with the estimate, and nothing is written.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let args = ["run", "--sites", "1", "--replications", "100000", "--threads", "1", "--set", "run.horizon_days=36500"];
+    let args = ["run", "--sites", "1", "--replications", "100000", "--threads", "1", "--set", "run.horizon_days=28000"];
     let stderr = input_error(&[&args[..], &["--out", out.to_str().unwrap()]].concat());
     assert!(stderr.contains("GiB of memory"), "{stderr}");
     assert!(!out.exists());
-    let s = dormsim::scenario::Scenario::baseline(&["run.horizon_days=36500".to_string()]).unwrap();
-    assert!(dormsim::experiment::result_bytes(&s) > 6_000_000);
+    let s = dormsim::scenario::Scenario::baseline(&["run.horizon_days=28000".to_string()]).unwrap();
+    assert!(dormsim::experiment::result_bytes(&s) > 4_000_000);
 }
 
 #[test]
@@ -282,4 +282,17 @@ fn issue12_more_options_than_the_outputs_can_show_are_refused() {
     let extra: String = (0..20).map(|i| format!("\n[options.o{i}]\nnotice_wd = 8\ncos_check_wd = 2\n")).collect();
     let e = validate_text(&(baseline_text() + &extra));
     assert!(e.contains("key `options`") && e.contains("at most 20 options") && e.contains("got 23"), "{e}");
+}
+
+#[test]
+fn issue12_the_calendar_refuses_years_its_rules_do_not_describe() {
+    // Year 0, `+99999` and `-0001` were accepted and given invented holidays (`-0001` got clap's tip about a flag).
+    for from in ["0000-01-01", "+99999-01-01", "-0001-01-01", "1977-12-31"] {
+        let stderr = input_error(&["calendar", "--from", from, "--to", "2024-12-31"]);
+        assert!(stderr.contains("outside the years the calendar describes") || stderr.contains("expected YYYY-MM-DD"), "{from}: {stderr}");
+    }
+    dormsim().args(["calendar", "--from", "1978-01-01", "--to", "2099-12-31", "--count"]).assert().success();
+    // A scenario must lie in those years too.
+    let stderr = input_error(&["validate", "scenarios/baseline.toml", "--set", "run.start_date=1950-01-01"]);
+    assert!(stderr.contains("run.start_date") && stderr.contains("1978–2099"), "{stderr}");
 }

@@ -4,18 +4,18 @@ use super::Failure;
 use anyhow::anyhow;
 use chrono::{Days, NaiveDate};
 use clap::Args;
-use dormsim::calendar::{Region, bank_holidays, count_working_days};
+use dormsim::calendar::{FIRST_YEAR, LAST_YEAR, Region, bank_holidays, count_working_days, supported};
 
 #[derive(Args)]
 pub struct CalendarArgs {
     /// england-wales, scotland or none.
     #[arg(long, default_value = "england-wales", value_parser = parse_region)]
     region: Region,
-    /// First day (YYYY-MM-DD), inclusive.
-    #[arg(long, value_parser = parse_date)]
+    /// First day (YYYY-MM-DD, 1978–2099), inclusive.
+    #[arg(long, value_parser = parse_date, allow_hyphen_values = true)]
     from: NaiveDate,
-    /// Last day (YYYY-MM-DD), inclusive.
-    #[arg(long, value_parser = parse_date)]
+    /// Last day (YYYY-MM-DD, 1978–2099), inclusive.
+    #[arg(long, value_parser = parse_date, allow_hyphen_values = true)]
     to: NaiveDate,
     /// Print only the number of working days from --from to --to inclusive.
     #[arg(long)]
@@ -26,8 +26,17 @@ fn parse_region(s: &str) -> Result<Region, String> {
     Region::parse(s).ok_or_else(|| format!("unknown region `{s}` (england-wales, scotland, none)"))
 }
 
+/// A date the calendar describes: YYYY-MM-DD with a year from 1978 to 2099 (a signed or five-digit year, year 0
+/// or `-0001` would otherwise be given invented holidays).
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("expected YYYY-MM-DD, got `{s}`: {e}"))
+    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("expected YYYY-MM-DD, got `{s}`: {e}"))?;
+    if !supported(date) || !s.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return Err(format!(
+            "`{s}` is outside the years the calendar describes ({FIRST_YEAR}–{LAST_YEAR}: the Early May bank holiday \
+             began in 1978)"
+        ));
+    }
+    Ok(date)
 }
 
 pub fn calendar(a: CalendarArgs) -> Result<(), Failure> {

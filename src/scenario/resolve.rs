@@ -346,8 +346,18 @@ fn resolve_run(r: &RawRun) -> R<RunConfig> {
             format!("must end before the horizon ({horizon_days} days), got {warmup_weeks} weeks"),
         ));
     }
+    let start = r.start_date.0;
+    let end = start + chrono::Days::new(horizon_days as u64);
+    if !crate::calendar::supported(start) || !crate::calendar::supported(end) {
+        let (first, last) = (crate::calendar::FIRST_YEAR, crate::calendar::LAST_YEAR);
+        let key = if crate::calendar::supported(start) { "run.horizon_days" } else { "run.start_date" };
+        return Err(KeyError::new(
+            key,
+            format!("the run ({start} to {end}) must lie in the years the calendar describes ({first}–{last})"),
+        ));
+    }
     Ok(RunConfig {
-        start_date: r.start_date.0,
+        start_date: start,
         horizon_days,
         warmup_weeks: warmup_weeks as u32,
         replications: positive_int("run.replications", r.replications.unwrap_or(10), 1_000_000)? as u32,
