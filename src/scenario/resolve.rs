@@ -489,8 +489,11 @@ fn resolve_smsos(raw: &RawScenario, names: &[String]) -> R<Vec<Smso>> {
                 lead_time_wd: duration(&format!("{key}.lead_time_wd"), &s.lead_time_wd)?,
                 sla_wd: {
                     let v = s.sla_wd.unwrap_or(5.0);
-                    if !(v.is_finite() && v >= 0.0) {
-                        return Err(KeyError::new(format!("{key}.sla_wd"), format!("must be >= 0, got {v}")));
+                    if !(v.is_finite() && (0.0..=MAX_DURATION_WD).contains(&v)) {
+                        return Err(KeyError::new(
+                            format!("{key}.sla_wd"),
+                            format!("must be in [0, {MAX_DURATION_WD}] working days, got {v}"),
+                        ));
                     }
                     v
                 },
