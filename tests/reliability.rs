@@ -296,3 +296,17 @@ fn issue12_the_calendar_refuses_years_its_rules_do_not_describe() {
     let stderr = input_error(&["validate", "scenarios/baseline.toml", "--set", "run.start_date=1950-01-01"]);
     assert!(stderr.contains("run.start_date") && stderr.contains("1978–2099"), "{stderr}");
 }
+
+#[test]
+fn issue12_a_typo_in_the_sensitivity_settings_is_caught_by_validate() {
+    // `[sensitivity] exclude` with a misspelt key validated, and the study silently varied the key.
+    let stderr = input_error(&["validate", "scenarios/baseline.toml", "--set", "sensitivity.exclude=[\"dcc.daily_capasity\"]"]);
+    assert!(stderr.contains("sensitivity.exclude.0") && stderr.contains("did you mean `dcc.daily_capacity`?"), "{stderr}");
+    let stderr =
+        input_error(&["validate", "scenarios/baseline.toml", "--set", "sensitivity.bounds={\"dcc.dormant_shar\" = [0.1, 0.5]}"]);
+    assert!(stderr.contains("sensitivity.bounds.dcc.dormant_shar"), "{stderr}");
+    dormsim()
+        .args(["validate", "scenarios/baseline.toml", "--set", "sensitivity.exclude=[\"dcc\", \"smsos.ioc.lead_time_wd\"]"])
+        .assert()
+        .success();
+}

@@ -312,13 +312,35 @@ pub fn resolve(raw: &RawScenario) -> R<Scenario> {
     };
     check_every_smso_is_operated(&scenario)?;
     if let Some(sens) = &raw.sensitivity {
-        check_sensitivity(sens)?;
+        let doc = toml::Table::try_from(raw).unwrap_or_default();
+        check_sensitivity(sens, &super::locate::numeric_leaves(&doc))?;
     }
     Ok(scenario)
 }
 
 /// `[sensitivity]` is only read by `dormsim sensitivity`, but checked with every scenario so typos surface early.
-fn check_sensitivity(s: &RawSensitivity) -> R<()> {
+fn check_sensitivity(s: &RawSensitivity, leaves: &[(String, toml::Value)]) -> R<()> {
+    let is_leaf = |k: &str| leaves.iter().any(|(key, _)| key == k);
+    let is_table = |k: &str| leaves.iter().any(|(key, _)| key.starts_with(&format!("{k}.")));
+    let did_you_mean = |k: &str| {
+        closest(k, leaves.iter().map(|(key, _)| key.as_str())).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default()
+    };
+    for (i, k) in s.exclude.iter().enumerate() {
+        if !is_leaf(k) && !is_table(k) {
+            return Err(KeyError::new(
+                format!("sensitivity.exclude.{i}"),
+                format!("`{k}` is not a numeric key or table of the scenario{}", did_you_mean(k)),
+            ));
+        }
+    }
+    for k in s.bounds.keys() {
+        if !is_leaf(k) {
+            return Err(KeyError::new(
+                format!("sensitivity.bounds.{k}"),
+                format!("`{k}` is not a numeric key of the scenario{}", did_you_mean(k)),
+            ));
+        }
+    }
     if let Some(p) = s.percent
         && !(p.is_finite() && p > 0.0 && p < 100.0)
     {
