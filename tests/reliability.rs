@@ -310,3 +310,15 @@ fn issue12_a_typo_in_the_sensitivity_settings_is_caught_by_validate() {
         .assert()
         .success();
 }
+
+#[test]
+fn issue12_plan_refuses_to_search_a_setting_of_the_simulation() {
+    // `plan --adjust run.seed` searched seeds for one that met the target.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    for key in ["run.seed", "run.replications", "fleet.installations"] {
+        let stderr = input_error(&["plan", "--target", "expedited.dormancy_wd_p50<=10", "--adjust", key, "--out", out.to_str().unwrap()]);
+        assert!(stderr.contains("a setting of the simulation"), "{key}: {stderr}");
+        assert!(!out.exists());
+    }
+}

@@ -21,8 +21,19 @@ fn default_step(value: f64, integer: bool) -> f64 {
     if integer { step.max(1.0) } else { step }
 }
 
+/// Keys that configure the simulation rather than describe the world: a plan cannot search them (a "smallest seed
+/// that meets the target" is a statement about noise, not capacity).
+const NOT_PLANNABLE: [&str; 4] = ["run.", "fleet.installations", "fleet.sample", "sensitivity."];
+
 /// The search grid: `--range` as given, or step ≈ 1% of the scenario's value, from one step to 8× the value.
 fn grid(args: &PlanArgs, text: &str) -> Result<Vec<String>, Failure> {
+    if NOT_PLANNABLE.iter().any(|p| args.adjust.starts_with(p)) {
+        return Err(Failure::input(anyhow!(
+            "--adjust {}: a setting of the simulation (run.*, fleet.installations, fleet.sample), not a quantity of \
+             the world to plan; adjust a capacity such as dcc.daily_capacity or smsos.<name>.servers",
+            args.adjust
+        )));
+    }
     if let Some(range) = &args.range {
         return parse_spec(range).map_err(|e| Failure::input(anyhow!("--range: {e}")));
     }
