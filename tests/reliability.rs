@@ -322,3 +322,15 @@ fn issue12_plan_refuses_to_search_a_setting_of_the_simulation() {
         assert!(!out.exists());
     }
 }
+
+#[test]
+fn issue12_syntax_errors_name_their_key_and_say_what_is_wrong() {
+    // "duplicate key" named no key; a seed of 2^63 said "u64 value was too large" with no key; a NaN month of the
+    // seasonality was reported as "needs 12 non-negative monthly weights".
+    let e = validate_text(&baseline_text().replacen("[run]\n", "[run]\nseed = 5\n", 1));
+    assert!(e.contains("key `run.seed`") && e.contains("set twice"), "{e}");
+    let e = validate_text(&baseline_text().replacen("seed = 20200507", "seed = 9223372036854775808", 1));
+    assert!(e.contains("key `run.seed`") && e.contains("integer too large"), "{e}");
+    let e = validate_text(&baseline_text().replacen("seasonality = [0.80,", "seasonality = [nan,", 1));
+    assert!(e.contains("key `switching.seasonality.0`") && e.contains("month 1") && e.contains("1 problem"), "{e}");
+}

@@ -44,6 +44,28 @@ pub fn position_at(text: &str, offset: usize) -> (usize, usize) {
     (line_at(text, offset), before[line_start..].chars().count() + 1)
 }
 
+/// The dotted key written on the line holding byte `offset`, from the nearest `[table]` header above it and the
+/// bare key before `=` on that line (`run.seed`), for TOML syntax errors that name no key. `None` when the line has
+/// no `key =`.
+pub fn key_at_line(text: &str, offset: usize) -> Option<String> {
+    let line_start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let key = line.split_once('=')?.0.trim().trim_matches('"');
+    if key.is_empty() || key.starts_with('[') || key.starts_with('#') {
+        return None;
+    }
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && !l.starts_with("[["))
+        .map(|l| l.trim_start_matches('[').split(']').next().unwrap_or("").trim().to_string());
+    Some(match table {
+        Some(t) if !t.is_empty() => format!("{t}.{key}"),
+        _ => key.to_string(),
+    })
+}
+
 /// Byte offset → 1-based line.
 pub fn line_at(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1

@@ -78,6 +78,13 @@ pub fn check_all(text: &str, source: &str, overrides: &[String]) -> Vec<Scenario
                 None => s.to_string(),
             }),
             None if e.message.starts_with("shares must add up to 1") => Repair::Normalise,
+            // An array element: removing it would shift the others; put the baseline's in its place.
+            None if key.rsplit('.').next().is_some_and(|s| s.parse::<usize>().is_ok()) => {
+                match baseline.as_ref().and_then(|b| value_like(b, &key)) {
+                    Some(v) => Repair::Replace(v.clone()),
+                    None => Repair::Remove,
+                }
+            }
             None => Repair::Remove,
         };
         problems.push(e);
@@ -92,19 +99,20 @@ pub fn check_all(text: &str, source: &str, overrides: &[String]) -> Vec<Scenario
 /// The value at `path` in `doc`, or where an entry of a named map (options, SMSOs, suppliers, cohorts, DMCs) is
 /// absent, at the same path under the map's first entry.
 fn value_like<'a>(doc: &'a toml::Table, path: &str) -> Option<&'a toml::Value> {
-    let mut table = doc;
-    let mut segments = path.split('.').peekable();
-    while let Some(seg) = segments.next() {
-        let node = match table.get(seg) {
-            Some(v) => v,
-            None => table.values().next().filter(|v| v.is_table())?,
+    let mut segments = path.split('.');
+    let first = segments.next()?;
+    let mut node = doc.get(first)?;
+    for seg in segments {
+        node = match node {
+            toml::Value::Table(t) => match t.get(seg) {
+                Some(v) => v,
+                None => t.values().next().filter(|v| v.is_table())?,
+            },
+            toml::Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
         };
-        if segments.peek().is_none() {
-            return Some(node);
-        }
-        table = node.as_table()?;
     }
-    None
+    Some(node)
 }
 
 /// Scale the `share` of every entry of the table at `path` so that they add up to 1 (a repair for `check_all`).
@@ -157,17 +165,20 @@ fn load_repaired(
         let position = e.span().map(|s| position_at(text, s.start));
         ScenarioError {
             source: source.to_string(),
-            key: String::new(),
+            key: e.span().and_then(|s| super::locate::key_at_line(text, s.start)).unwrap_or_default(),
             line: position.map(|p| p.0),
             column: position.map(|p| p.1),
-            message: e.message().trim().to_string(),
+            message: syntax_message(e.message().trim()),
         }
     })?;
     let set_keys = apply_overrides(&mut doc, overrides).map_err(|e| at(&e.key, e.message, true))?;
     for (key, repair) in repairs {
         let value = value_at(&doc, key).cloned();
-        // These may fail only for a path through a non-table, which the first error already reported.
-        let _ = apply_override(&mut doc, key, None);
+        // These may fail only for a path through a non-table, which the first error already reported. A value is
+        // replaced in place (removing an array element first would shift the others).
+        if !matches!(repair, Repair::Replace(_)) {
+            let _ = apply_override(&mut doc, key, None);
+        }
         match (repair, value) {
             (Repair::Rename(to), Some(v)) => drop(apply_override(&mut doc, to, Some(v))),
             (Repair::Replace(v), _) => drop(apply_override(&mut doc, key, Some(v.clone()))),
@@ -195,6 +206,17 @@ fn load_repaired(
         let from_set = is_set(&e.key);
         at(&e.key, e.message, from_set)
     })
+}
+
+/// The TOML parser's message, said for a scenario author.
+fn syntax_message(message: &str) -> String {
+    match message {
+        "duplicate key" => "this key is set twice (each key may appear once in its table)".to_string(),
+        m if m.contains("value was too large") || m.contains("out of range") => {
+            format!("integer too large for a scenario key (at most {}): {m}", i64::MAX)
+        }
+        m => m.to_string(),
+    }
 }
 
 fn share(key: &str, v: f64) -> R<f64> {
@@ -615,8 +637,17 @@ fn resolve_switching(s: &RawSwitching, suppliers: &[String], start: NaiveDate) -
     }
     let mut seasonality = [1.0; 12];
     if let Some(w) = &s.seasonality {
-        if w.len() != 12 || w.iter().any(|x| !(x.is_finite() && *x >= 0.0)) || w.iter().sum::<f64>() <= 0.0 {
-            return Err(KeyError::new("switching.seasonality", "needs 12 non-negative monthly weights, not all zero"));
+        if let Some((i, x)) = w.iter().enumerate().find(|(_, x)| !(x.is_finite() && **x >= 0.0)) {
+            return Err(KeyError::new(
+                format!("switching.seasonality.{i}"),
+                format!("the weight of month {} must be a finite number >= 0, got {x}", i + 1),
+            ));
+        }
+        if w.len() != 12 || w.iter().sum::<f64>() <= 0.0 {
+            return Err(KeyError::new(
+                "switching.seasonality",
+                format!("needs 12 monthly weights (January to December), not all zero; got {}", w.len()),
+            ));
         }
         let mean = w.iter().sum::<f64>() / 12.0;
         for (m, x) in w.iter().enumerate() {
