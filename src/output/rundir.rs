@@ -16,6 +16,8 @@ pub struct RunDir {
     pub distribution: DataFrame,
     pub weekly: DataFrame,
     pub manual_weekly: DataFrame,
+    /// Per option × population × stage (`populations.parquet`).
+    pub populations: DataFrame,
 }
 
 fn read_error(path: &Path, message: impl ToString) -> OutputError {
@@ -43,6 +45,7 @@ impl RunDir {
             distribution: read_parquet(&dir.join("dormancy_distribution.parquet"))?,
             weekly: read_parquet(&dir.join("weekly.parquet"))?,
             manual_weekly: read_parquet(&dir.join("manual_weekly.parquet"))?,
+            populations: read_parquet(&dir.join("populations.parquet"))?,
         })
     }
 }

@@ -185,6 +185,19 @@ impl Plot for Manual {
         "Manual cases per week by type, and staff effort".to_string()
     }
 
+    fn alt(&self) -> String {
+        let captions: Vec<&str> = self.panels.iter().map(|p| p.caption.as_str()).collect();
+        let top = self.types.iter().zip(&self.shares).max_by(|a, b| a.1.total_cmp(b.1));
+        let main = top.map_or(String::new(), |(t, s)| {
+            format!(" The largest case type is {} ({:.1}% of all cases).", pretty(t).to_lowercase(), 100.0 * s)
+        });
+        format!(
+            "One panel per option: weekly manual cases at GB scale stacked by case type, with the total staff effort \
+             in FTE as a line on the right axis. {}.{main}",
+            captions.join("; ")
+        )
+    }
+
     fn size(&self) -> (u32, u32) {
         (style::SIZE.0, (110 + 230 * self.panels.len() as u32).max(style::SIZE.1))
     }

@@ -114,6 +114,23 @@ impl Plot for Reduction {
         format!("Reduction in mean dormancy against {} (paired, 95% CI)", self.baseline)
     }
 
+    fn alt(&self) -> String {
+        let rows: Vec<String> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let [(m, m_ci), (s, s_ci)] = r.clocks;
+                format!("{} {} to migration, {} to restored service", r.option, value_label(m, m_ci), value_label(s, s_ci))
+            })
+            .collect();
+        format!(
+            "Points with 95% confidence intervals: each option's reduction in mean dormancy against {} in working \
+             days (above zero = the option is faster), on two clocks: {}.",
+            self.baseline,
+            if rows.is_empty() { "no other option".to_string() } else { rows.join("; ") }
+        )
+    }
+
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         if self.rows.is_empty() {
             return style::empty(area, "Only one option: there is nothing to compare with the baseline.");

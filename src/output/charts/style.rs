@@ -1,4 +1,4 @@
-//! Shared look of the charts: embedded fonts, sizes, colours (one per option, one per case type), text styles,
+//! Shared look of the charts: embedded fonts, sizes, colours (one per option, case type and stage), text styles,
 //! number formats, the title block and the "no data" note.
 
 use super::DrawResult;
@@ -54,6 +54,19 @@ const CASE_COLOURS: [RGBColor; 10] = [
     RGBColor(188, 128, 189),
 ];
 
+/// Stage colours (`Stage::ALL` order): the planned stages in purple, blues and green, the time lost after a missed
+/// notified date in warm colours (ColorBrewer Paired/Dark2), distinct from the option colours.
+const STAGE_COLOURS: [RGBColor; 8] = [
+    RGBColor(117, 112, 179),
+    RGBColor(166, 206, 227),
+    RGBColor(31, 120, 180),
+    RGBColor(51, 160, 44),
+    RGBColor(230, 171, 2),
+    RGBColor(217, 95, 2),
+    RGBColor(231, 41, 138),
+    RGBColor(150, 150, 150),
+];
+
 pub const INK: RGBColor = RGBColor(40, 40, 40);
 pub const MUTED: RGBColor = RGBColor(100, 100, 100);
 pub const GRID: RGBColor = RGBColor(232, 232, 232);
@@ -65,6 +78,17 @@ pub fn option_colour(i: usize) -> RGBColor {
 
 pub fn case_colour(i: usize) -> RGBColor {
     CASE_COLOURS[i % CASE_COLOURS.len()]
+}
+
+/// Colour of stage `i` (`Stage::ALL` order; any later index gets grey).
+pub fn stage_colour(i: usize) -> RGBColor {
+    STAGE_COLOURS[i.min(STAGE_COLOURS.len() - 1)]
+}
+
+/// Whether white text reads better than ink on `c` (relative luminance below one half).
+pub fn is_dark(c: RGBColor) -> bool {
+    let RGBColor(r, g, b) = c;
+    0.2126 * f64::from(r) + 0.7152 * f64::from(g) + 0.0722 * f64::from(b) < 128.0
 }
 
 /// Text in the chart font.
