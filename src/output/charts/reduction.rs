@@ -159,7 +159,11 @@ impl Plot for Reduction {
             .x_labels(10)
             .x_label_formatter(&|v| format!("{v:.1}"))
             .y_label_formatter(&label_of)
-            .x_desc(format!("Reduction in mean dormancy vs {} (working days; > 0 = option faster)", self.baseline))
+            .x_desc(format!(
+                "Reduction in mean dormancy vs {}, all migrated episodes begun in the run (mixes populations; WD; > 0 \
+                 = faster)",
+                self.baseline
+            ))
             .axis_desc_style(style::axis_title())
             .label_style(style::tick())
             .y_label_style(style::text(14.0, style::INK))

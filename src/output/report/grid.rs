@@ -2,7 +2,7 @@
 //! paired comparisons, and the detailed per-option summary. A cell holds a value and an optional second line (its
 //! 95% CI, or the count at GB scale).
 
-use super::fmt::{ci, count, gb, int, opt, pct, signed, wd};
+use super::fmt::{ci, count, gb, int, lower_first, opt, pct, signed, wd};
 use super::methods::{case_label, party_label};
 use crate::experiment::{DistributionSummary, FteSummary, OptionSummary, Summary};
 
@@ -189,7 +189,7 @@ pub fn per_option(s: &Summary) -> Table {
             .into(),
     ));
     for key in keys(s, |o| &o.manual_cases_by_party) {
-        let label = format!("Handled by {}", party_label(&key));
+        let label = format!("Handled by {}", lower_first(&party_label(&key)));
         rows.push(row(s, &label, |o| Cell::new(count(o.manual_cases_by_party.get(&key).copied().unwrap_or(f64::NAN)))));
     }
     for key in keys(s, |o| &o.manual_cases) {

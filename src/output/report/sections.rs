@@ -165,9 +165,9 @@ fn seven_percent(s: &Summary) -> Para {
         .b(format!("\u{2248} {} for {first}", pct(f.fast_track_share * SMETS1_SHARE_OF_SWITCHERS)));
     let (dormancy, listed) = (ratio(f.dormancy_causing, f.switches), ratio(f.listed_at_ssd, f.dormancy_causing));
     p.t(format!(
-        ". Those notes arrive at \u{2248} 7.5% as 0.41 \u{00d7} \u{2248} 0.7 of switches causing dormancy \u{00d7} \
-         \u{2248} 0.26 EPCL coverage in May 2020; in this run {} of the switches cause dormancy and {} of those have \
-         their DMC listed at the SSD{}.",
+        ". Those notes arrive at \u{2248} 7.5% as 0.41 \u{00d7} 0.7 (share of switches causing dormancy) \u{00d7} \
+         0.26 (EPCL coverage in May 2020); in this run {} of the switches cause dormancy and {} of those have their \
+         DMC listed at the SSD{}.",
         pct(dormancy),
         pct(listed),
         main_difference(dormancy, listed)
