@@ -141,9 +141,12 @@ fn share(s: &Summary) -> Option<Para> {
     )
 }
 
-/// The lead group, or None when the run has no fast-track-eligible episodes.
+/// The lead group, or None when the run has no fast-track-eligible episodes or only one option.
 pub fn fast_track_group(run: &RunDir) -> Option<Group> {
     let s = &run.summary;
+    if s.comparisons.is_empty() {
+        return None;
+    }
     let base = s.options.values().next()?.populations.get(eligible())?;
     let mut items = vec![Para::default().t(format!(
         "Installations that went dormant in the run with their DMC already on the EPCL are the ones a fast track \
