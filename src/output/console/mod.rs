@@ -38,17 +38,17 @@ fn footnote(out: &mut String, text: &str) {
 }
 
 fn header(out: &mut String, summary: &Summary) {
-    let line = format!(
-        "dormsim {} · scenario {} · seed {} · {} replication(s) · {} installations simulated (× {:.1} = {} represented)",
-        summary.dormsim_version,
-        summary.scenario,
-        summary.seed,
-        summary.replications,
-        summary.installations,
-        summary.scale_to_represented,
-        summary.represents
+    let run = format!(
+        "dormsim {} · scenario {} · seed {} · {} replication(s)",
+        summary.dormsim_version, summary.scenario, summary.seed, summary.replications
     );
-    let _ = writeln!(out, "{}", wrap(&line, WIDTH));
+    let scale = format!(
+        "{} installations simulated (× {:.1} = {} represented)",
+        summary.installations, summary.scale_to_represented, summary.represents
+    );
+    // One line when it fits, else the scale on a line of its own.
+    let sep = if run.chars().count() + 3 + scale.chars().count() <= WIDTH { " · " } else { "\n" };
+    let _ = writeln!(out, "{run}{sep}{scale}");
 }
 
 fn dormancy_table(out: &mut String, summary: &Summary) {
