@@ -31,7 +31,7 @@ fn pretty(case_type: &str) -> String {
         .split('_')
         .map(|w| match w {
             "cos" => "CoS".to_string(),
-            "dcc" | "smso" | "ssd" => w.to_uppercase(),
+            "dcc" | "smso" | "ssd" | "secas" | "epcl" => w.to_uppercase(),
             _ => w.to_string(),
         })
         .collect();

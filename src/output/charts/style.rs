@@ -40,8 +40,9 @@ const OPTION_COLOURS: [RGBColor; 8] = [
     RGBColor(237, 201, 72),
 ];
 
-/// Case-type colours (ColorBrewer Set3-like, softer than the option colours so the two never get confused).
-const CASE_COLOURS: [RGBColor; 10] = [
+/// Case-type colours (ColorBrewer Set3-like, softer than the option colours so the two never get confused): one
+/// for each of the fourteen case types, so no two types share a colour.
+const CASE_COLOURS: [RGBColor; 14] = [
     RGBColor(141, 211, 199),
     RGBColor(251, 128, 114),
     RGBColor(128, 177, 211),
@@ -52,6 +53,10 @@ const CASE_COLOURS: [RGBColor; 10] = [
     RGBColor(204, 235, 197),
     RGBColor(255, 237, 111),
     RGBColor(188, 128, 189),
+    RGBColor(217, 217, 217),
+    RGBColor(210, 180, 140),
+    RGBColor(231, 138, 195),
+    RGBColor(153, 153, 51),
 ];
 
 /// Stage colours (`Stage::ALL` order): the planned stages in purple, blues and green, the time lost after a missed
