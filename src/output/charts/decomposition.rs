@@ -199,7 +199,8 @@ impl Plot for Decomposition {
 
     fn size(&self) -> (u32, u32) {
         let n = self.panels.len();
-        let panels: u32 = self.panels.iter().enumerate().map(|(i, p)| Self::panel_height(p.bars.len(), i + 1 == n)).sum();
+        let panels: u32 =
+            self.panels.iter().enumerate().map(|(i, p)| Self::panel_height(p.bars.len(), i + 1 == n)).sum();
         (style::SIZE.0, (120 + panels).max(320))
     }
 

@@ -120,7 +120,12 @@ impl Plot for Reduction {
             .iter()
             .map(|r| {
                 let [(m, m_ci), (s, s_ci)] = r.clocks;
-                format!("{} {} to migration, {} to restored service", r.option, value_label(m, m_ci), value_label(s, s_ci))
+                format!(
+                    "{} {} to migration, {} to restored service",
+                    r.option,
+                    value_label(m, m_ci),
+                    value_label(s, s_ci)
+                )
             })
             .collect();
         format!(

@@ -85,8 +85,12 @@ pub(super) fn population_table(out: &mut String, summary: &Summary) {
 }
 
 pub(super) fn notified_table(out: &mut String, summary: &Summary) {
-    let reasons: Vec<String> =
-        summary.options.values().next().map(|o| o.notified_dates.missed_share.keys().cloned().collect()).unwrap_or_default();
+    let reasons: Vec<String> = summary
+        .options
+        .values()
+        .next()
+        .map(|o| o.notified_dates.missed_share.keys().cloned().collect())
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "\nNotified migration dates kept (dormant migrations after a notice, simulated, per replication; the dates\n\
@@ -101,7 +105,8 @@ pub(super) fn notified_table(out: &mut String, summary: &Summary) {
         let n = &o.notified_dates;
         let mut line = format!("{:<12} {:>10.0} {:>6}", name, n.migrations, pct(n.kept_share));
         for r in &reasons {
-            let _ = write!(line, " {:>w$}", pct(n.missed_share.get(r).copied().unwrap_or(f64::NAN)), w = r.len().max(6));
+            let _ =
+                write!(line, " {:>w$}", pct(n.missed_share.get(r).copied().unwrap_or(f64::NAN)), w = r.len().max(6));
         }
         let _ = writeln!(out, "{line}");
     }

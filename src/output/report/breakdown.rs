@@ -127,9 +127,11 @@ pub fn decomposition(s: &Summary) -> Table {
         let pop = |o: &OptionSummary| o.populations.get(&name).cloned();
         for stage in stage_names(s) {
             let mut cells = vec![Cell::new(stage_label(&stage))];
-            cells.extend(s.options.values().map(|o| {
-                Cell::new(pop(o).and_then(|p| p.stages_wd.get(&stage).copied()).map_or("–".into(), wd))
-            }));
+            cells.extend(
+                s.options
+                    .values()
+                    .map(|o| Cell::new(pop(o).and_then(|p| p.stages_wd.get(&stage).copied()).map_or("–".into(), wd))),
+            );
             rows.push(Row::Cells(cells));
         }
         let mut total = vec![Cell::new("All stages: mean WD dormant")];

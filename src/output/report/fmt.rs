@@ -131,7 +131,9 @@ pub fn gb(x: f64) -> String {
 pub fn lower_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
-        Some(c) if !text.split_whitespace().next().is_some_and(|w| w.chars().filter(|c| c.is_uppercase()).count() > 1) => {
+        Some(c)
+            if !text.split_whitespace().next().is_some_and(|w| w.chars().filter(|c| c.is_uppercase()).count() > 1) =>
+        {
             c.to_lowercase().collect::<String>() + chars.as_str()
         }
         _ => text.to_string(),

@@ -70,10 +70,9 @@ fn between(run: &RunDir, a: usize, b: usize) -> Option<Para> {
     para = change(para, d.mean, d.ci95, ("shortens", "lengthens"), &what, "WD");
     para = para.t(format!(".{}", caution(d.ci95, s.replications)));
     if name_a == "expedited" && name_b == "prioritised" {
-        para = para.t(
-            " The consultation's \u{201c}7 Working Days\u{201d} (R18) is exactly this difference in the idealised \
-             case: both notices sent at once, 8 against 15 WD, nothing failing or queuing.",
-        );
+        para = para
+            .t(" The consultation's \u{201c}7 Working Days\u{201d} (R18) is exactly this difference in the idealised \
+             case: both notices sent at once, 8 against 15 WD, nothing failing or queuing.");
     }
     let parts = stage_differences(s, name_a, name_b);
     if !parts.is_empty() {
@@ -164,5 +163,8 @@ pub fn fast_track_group(run: &RunDir) -> Option<Group> {
     }
     items.extend(others(s));
     items.extend(share(s));
-    Some(Group { heading: format!("Who the fast track is for: {}", lower_first(&population_label(s, eligible()))), items })
+    Some(Group {
+        heading: format!("Who the fast track is for: {}", lower_first(&population_label(s, eligible()))),
+        items,
+    })
 }

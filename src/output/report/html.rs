@@ -6,10 +6,10 @@
 use super::assumptions::{self, Kind, ScenarioNotes};
 use super::figures::Figures;
 use super::findings::{self, Span};
-use super::sections::{self, Block, Section};
 use super::fmt::{count, esc, int, num, replications};
 use super::grid::{self, Row, Table};
 use super::methods::{RULES, SIMPLIFICATIONS};
+use super::sections::{self, Block, Section};
 use crate::output::RunDir;
 use crate::output::charts::Chart;
 use std::fmt::Write;

@@ -15,9 +15,15 @@ pub const DECOMPOSITION_CHART: &str = "dormancy_decomposition";
 
 pub enum Block {
     Para(Para),
-    Table { caption: String, table: Table },
+    Table {
+        caption: String,
+        table: Table,
+    },
     /// A chart by its stem; `alt` describes it where the chart's own text alternative is not at hand (Markdown).
-    Figure { stem: &'static str, alt: String },
+    Figure {
+        stem: &'static str,
+        alt: String,
+    },
 }
 
 pub struct Section {
@@ -45,11 +51,8 @@ pub fn analysis(run: &RunDir) -> Vec<Section> {
 
 fn who_gains(s: &Summary) -> Section {
     let baseline = s.options.keys().next().cloned().unwrap_or_default();
-    let unmatched = s
-        .comparisons
-        .iter()
-        .flat_map(|c| c.populations.values().map(|p| p.unmatched_episodes))
-        .fold(0.0, f64::max);
+    let unmatched =
+        s.comparisons.iter().flat_map(|c| c.populations.values().map(|p| p.unmatched_episodes)).fold(0.0, f64::max);
     let mut blocks = vec![
         text(
             "An option's headline depends on whom it is measured on. Each installation's tracked episode (its \
@@ -60,7 +63,10 @@ fn who_gains(s: &Summary) -> Section {
              horizon; episodes still open at the end count up to it, so every episode counts, not only the migrated \
              ones.",
         ),
-        table("Dormancy per population and option (episodes: simulated, mean per replication)", breakdown::populations(s)),
+        table(
+            "Dormancy per population and option (episodes: simulated, mean per replication)",
+            breakdown::populations(s),
+        ),
     ];
     if !s.comparisons.is_empty() {
         blocks.push(text(format!(
@@ -70,7 +76,8 @@ fn who_gains(s: &Summary) -> Section {
              For the slower episodes, the stage whose working days grew most names the mechanism.",
             count(unmatched)
         )));
-        blocks.push(table(format!("Paired reduction against {baseline} on the same episodes"), breakdown::reductions(s)));
+        blocks
+            .push(table(format!("Paired reduction against {baseline} on the same episodes"), breakdown::reductions(s)));
     }
     Section { id: "populations", title: "Who gains: dormancy by population".into(), blocks }
 }
@@ -100,9 +107,9 @@ fn spent_on(s: &Summary) -> Section {
 fn kept_sentence(name: &str, o: &crate::experiment::OptionSummary) -> String {
     let n = &o.notified_dates;
     let worst = n.missed_share.iter().filter(|(_, v)| v.is_finite()).max_by(|a, b| a.1.total_cmp(b.1));
-    let reason = worst
-        .filter(|(_, v)| **v > 0.0)
-        .map_or(String::new(), |(k, v)| format!(" (most often missed through {}: {})", lower_first(&stage_label(k)), pct(*v)));
+    let reason = worst.filter(|(_, v)| **v > 0.0).map_or(String::new(), |(k, v)| {
+        format!(" (most often missed through {}: {})", lower_first(&stage_label(k)), pct(*v))
+    });
     format!("{name} keeps {}{reason}", pct(n.kept_share))
 }
 
@@ -148,10 +155,7 @@ fn seven_percent(s: &Summary) -> Para {
     let Some((first, o)) = fast.first() else {
         return p.t("No option fast-tracks any episode in this run, so there is no share to set against it.");
     };
-    let shares: Vec<String> = fast
-        .iter()
-        .map(|(n, o)| format!("{n} {}", pct(o.fast_track.fast_track_share)))
-        .collect();
+    let shares: Vec<String> = fast.iter().map(|(n, o)| format!("{n} {}", pct(o.fast_track.fast_track_share))).collect();
     let f = &o.fast_track;
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
     p = p
