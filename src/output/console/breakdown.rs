@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 /// The stage with the largest share of the slower episodes, with that share: "capacity_wait 99.8%".
 fn main_mechanism(by_stage: &IndexMap<String, f64>, share_slower: f64) -> String {
-    if !(share_slower > 0.0) {
+    if share_slower.is_nan() || share_slower <= 0.0 {
         return "-".into();
     }
     by_stage
@@ -44,8 +44,8 @@ pub(super) fn population_table(out: &mut String, summary: &Summary) {
     );
     let _ = writeln!(
         out,
-        "  {:<12} {:>8} {:>16} {:>8} {:>9} {:>16} {:>6} {:>6}  {}",
-        "option", "mean WD", "95% CI", "episodes", "reduction", "95% CI", "faster", "slower", "slower mainly"
+        "  {:<12} {:>8} {:>16} {:>8} {:>9} {:>16} {:>6} {:>6}  slower mainly",
+        "option", "mean WD", "95% CI", "episodes", "reduction", "95% CI", "faster", "slower"
     );
     for name in population_names(summary) {
         let label = summary.options.values().find_map(|o| o.populations.get(&name)).map(|p| p.label.clone());

@@ -41,7 +41,7 @@ pub fn main_stage(by_stage: &IndexMap<String, f64>) -> Option<(String, f64)> {
 /// The slower episodes' main mechanism in words, "Waiting for DCC capacity (99.8% of them)"; "none slower" without
 /// any.
 pub fn slower_mechanism(by_stage: &IndexMap<String, f64>, share_slower: f64) -> String {
-    if !(share_slower > 0.0) {
+    if share_slower.is_nan() || share_slower <= 0.0 {
         return "none slower".into();
     }
     main_stage(by_stage).map_or_else(|| "n/a".into(), |(label, v)| format!("{label} ({} of them)", pct(v)))

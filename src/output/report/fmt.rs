@@ -129,15 +129,12 @@ pub fn gb(x: f64) -> String {
 /// `text` with its first letter in lower case (acronyms further on are kept): "Waiting for DCC capacity" →
 /// "waiting for DCC capacity".
 pub fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c)
-            if !text.split_whitespace().next().is_some_and(|w| w.chars().filter(|c| c.is_uppercase()).count() > 1) =>
-        {
-            c.to_lowercase().collect::<String>() + chars.as_str()
-        }
-        _ => text.to_string(),
+    let acronym = text.split_whitespace().next().is_some_and(|w| w.chars().filter(|c| c.is_uppercase()).count() > 1);
+    if acronym {
+        return text.to_string();
     }
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_lowercase().collect::<String>() + chars.as_str())
 }
 
 /// "1 replication", "3 replications".
