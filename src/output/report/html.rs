@@ -194,10 +194,16 @@ fn findings_section(h: &mut String, outline: &Outline, run: &RunDir) {
         }
         h.push_str("</ul>\n</div>\n");
     }
-    h.push_str("<h3>Per option</h3>\n");
+    h.push_str(
+        "<h3>Per option</h3>\n<p class=\"note\">Dormancy columns: installations that went dormant in the run and were \
+         migrated in it, all populations together (see “Who gains” for each population).</p>\n",
+    );
     table(h, &grid::headline(s), "headline");
     if !s.comparisons.is_empty() {
-        h.push_str("<h3>Paired comparisons (positive = the option is faster)</h3>\n");
+        h.push_str(
+            "<h3>Paired comparisons (positive = the option is faster; the dormancy columns are over all \
+             migrated episodes begun in the run and mix populations)</h3>\n",
+        );
         table(h, &grid::comparisons(s), "headline");
     }
     h.push_str("</section>\n");

@@ -61,13 +61,18 @@ pub fn summary(run: &RunDir) -> String {
     let _ = writeln!(
         out,
         "\n## Headline per option\n\nMeans per replication; in brackets the 95% confidence interval (Student t over {}) \
-         or the count at GB scale. WD = working days ({} calendar).\n",
+         or the count at GB scale. WD = working days ({} calendar). Dormancy columns: installations that went dormant \
+         in the run and were migrated in it, all populations together (see \u{201c}Who gains\u{201d} for each \
+         population).\n",
         super::fmt::replications(s.replications),
         md_esc(&s.calendar)
     );
     table(&mut out, &grid::headline(s));
     if !s.comparisons.is_empty() {
-        out.push_str("## Paired comparisons (positive = the option is faster)\n\n");
+        out.push_str(
+            "## Paired comparisons (positive = the option is faster; the dormancy columns are over all \
+             migrated episodes begun in the run and mix populations)\n\n",
+        );
         table(&mut out, &grid::comparisons(s));
     }
     out.push_str("## Findings\n");
