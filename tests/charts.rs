@@ -1,6 +1,7 @@
 //! Charts: every chart is written as SVG and PNG, its SVG carries the title, axis labels, one legend entry (or panel
-//! or row) per option and the headline values of `summary.json`, rendering is deterministic, and odd data (one
-//! replication, one option, empty tables, NaN) gives a chart with a note instead of a panic.
+//! or row) per option and the headline values of `summary.json`, every chart has a text alternative, rendering is
+//! deterministic, and odd data (one replication, one option, empty tables, NaN) gives a chart with a note instead of
+//! a panic.
 
 mod common;
 use common::*;
@@ -8,7 +9,14 @@ use dormsim::output::charts::{Chart, render_all};
 use dormsim::output::{OutputError, RunDir};
 use std::path::{Path, PathBuf};
 
-const STEMS: [&str; 5] = ["dormancy_distribution", "dormancy_reduction", "dormant_stock", "manual_load", "capacity"];
+const STEMS: [&str; 6] = [
+    "dormancy_distribution",
+    "dormancy_reduction",
+    "dormant_stock",
+    "manual_load",
+    "capacity",
+    "dormancy_decomposition",
+];
 
 /// A small baseline run written to `dir/run` (the same way `dormsim run` writes it); returns the run folder.
 fn write_baseline(dir: &Path, overrides: &[&str]) -> PathBuf {
@@ -66,7 +74,7 @@ fn svgs_carry_titles_axis_labels_and_one_entry_per_option() {
     let (charts, _) = render_all(&run, &tmp.path().join("out")).unwrap();
     let options: Vec<&str> = run.summary.options.keys().map(String::as_str).collect();
     assert_eq!(options, ["standard", "expedited", "prioritised"]);
-    let expected: [(&str, &str, Vec<&str>); 5] = [
+    let expected: [(&str, &str, Vec<&str>); 6] = [
         (
             "dormancy_distribution",
             "Dormancy until migration, by option",
@@ -75,7 +83,10 @@ fn svgs_carry_titles_axis_labels_and_one_entry_per_option() {
         (
             "dormancy_reduction",
             "Reduction in mean dormancy against standard (paired, 95% CI)",
-            vec!["Reduction in mean dormancy vs standard (working days; > 0 = option faster)"],
+            vec![
+                "Reduction in mean dormancy vs standard, all migrated episodes begun in the run (mixes populations; WD; \
+                 > 0 = faster)",
+            ],
         ),
         (
             "dormant_stock",
@@ -92,6 +103,11 @@ fn svgs_carry_titles_axis_labels_and_one_entry_per_option() {
             "DCC migration capacity and SMSO load, per week",
             vec!["Attempts per week (GB)", "Installations (GB)", "Week starting", "DCC capacity (top)"],
         ),
+        (
+            "dormancy_decomposition",
+            "Mean working days dormant per episode, inside the horizon, by stage",
+            vec!["Mean working days dormant per episode, inside the horizon", "Stage:", "Notice period"],
+        ),
     ];
     for (stem, title, labels) in expected {
         let c = chart(&charts, stem);
@@ -100,7 +116,7 @@ fn svgs_carry_titles_axis_labels_and_one_entry_per_option() {
         assert_texts(c, &labels);
     }
     // One legend entry per option (the reduction chart: one row per compared option; manual load: one panel each).
-    for stem in ["dormancy_distribution", "dormant_stock", "capacity"] {
+    for stem in ["dormancy_distribution", "dormant_stock", "capacity", "dormancy_decomposition"] {
         assert_texts(chart(&charts, stem), &options);
     }
     assert_texts(chart(&charts, "dormancy_reduction"), &options[1..]);
@@ -187,9 +203,10 @@ fn odd_data_gives_notes_not_panics() {
     run.distribution = run.distribution.head(Some(0));
     run.weekly = run.weekly.head(Some(0));
     run.manual_weekly = run.manual_weekly.head(Some(0));
+    run.populations = run.populations.head(Some(0));
     let (charts, files) = render_all(&run, &tmp.path().join("empty")).unwrap();
-    assert_eq!(files.len(), 10);
-    for stem in ["dormancy_distribution", "dormant_stock", "manual_load", "capacity"] {
+    assert_eq!(files.len(), 2 * STEMS.len());
+    for stem in ["dormancy_distribution", "dormant_stock", "manual_load", "capacity", "dormancy_decomposition"] {
         assert!(chart(&charts, stem).svg.contains("nothing to show"), "{stem}");
     }
 }
@@ -206,5 +223,52 @@ fn a_missing_column_is_a_chart_error() {
         }
         Err(e) => panic!("unexpected error {e}"),
         Ok(_) => panic!("rendered without a column"),
+    }
+}
+
+#[test]
+fn the_decomposition_chart_is_written_with_one_panel_per_population_and_the_totals_of_summary_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = small_run(tmp.path());
+    let out = tmp.path().join("out");
+    let (charts, files) = render_all(&run, &out).unwrap();
+    assert!(files.contains(&"charts/dormancy_decomposition.svg".to_string()), "{files:?}");
+    let c = chart(&charts, "dormancy_decomposition");
+
+    // The SVG is a whole document with balanced text elements, and the PNG a real picture.
+    let svg = std::fs::read_to_string(out.join("charts/dormancy_decomposition.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert_eq!(svg.matches("<text").count(), svg.matches("</text>").count());
+    assert!(svg.matches("<rect").count() > 9, "stacked bars are rectangles");
+    let png = std::fs::read(out.join("charts/dormancy_decomposition.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    assert!(png.len() > 20_000, "PNG of {} bytes", png.len());
+
+    // One caption per population of summary.json, and each bar ends in its population's mean, "37.1 WD".
+    let t = texts(&c.svg);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.dir.join("summary.json")).unwrap()).unwrap();
+    for o in json["options"].as_object().unwrap().values() {
+        for p in o["populations"].as_object().unwrap().values() {
+            let caption = p["label"].as_str().unwrap();
+            assert!(t.iter().any(|x| x.starts_with(&format!("{caption}: "))), "no panel {caption} in {t:?}");
+            let total = format!("{:.1} WD", p["dormant_wd"]["mean"].as_f64().unwrap());
+            assert!(t.contains(&total), "{total} not in {t:?}");
+        }
+    }
+    // The text alternative names every option and population.
+    for name in run.summary.options.keys() {
+        assert!(c.alt.contains(name.as_str()), "{name} not in {}", c.alt);
+    }
+}
+
+#[test]
+fn every_chart_has_a_text_alternative_with_its_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = small_run(tmp.path());
+    let (charts, _) = render_all(&run, &tmp.path().join("out")).unwrap();
+    for c in &charts {
+        assert!(c.alt.len() > 80, "{}: alt text {:?} too short to describe the chart", c.stem, c.alt);
+        assert!(c.alt.chars().any(|ch| ch.is_ascii_digit()), "{}: alt text without a value: {}", c.stem, c.alt);
     }
 }

@@ -1,8 +1,11 @@
-//! The written tables agree with `summary.json` and load back with their types (a dataframe round trip).
+//! The written tables agree with `summary.json` and load back with their types (a dataframe round trip), and the
+//! console summary fits its width and defines its abbreviations.
 
 mod common;
 use common::*;
 
+use dormsim::cases::Party;
+use dormsim::metrics::Stage;
 use polars::prelude::*;
 use std::fs::File;
 
@@ -45,19 +48,25 @@ fn tables_round_trip_and_agree_with_the_summary() {
         assert!((last - summary_o.still_dormant_at_end).abs() < 1e-9, "{last} vs {}", summary_o.still_dormant_at_end);
     }
 
-    // Manual load: the long table's FTE per option and week adds up to the weekly table's DCC + supplier FTE, and
-    // its total over the horizon ÷ (horizon_days / 7) to the summary's `manual_fte.total.mean_weekly`.
+    // Manual load: the long table's FTE per option and week adds up to the weekly table's party columns (one per
+    // party, in `Party::ALL` order), and its total over the horizon ÷ (horizon_days / 7) to the summary's
+    // `manual_fte.total.mean_weekly`.
     let manual = read_parquet(&out.join("manual_weekly.parquet"));
     let fte = manual.column("fte_mean").unwrap().f64().unwrap().clone();
-    let dcc = weekly.column("manual_fte_dcc_mean").unwrap().f64().unwrap().clone();
-    let supplier = weekly.column("manual_fte_supplier_mean").unwrap().f64().unwrap().clone();
+    let party_columns: Vec<String> = Party::ALL.iter().map(|p| format!("manual_fte_{}_mean", p.name())).collect();
+    let names: Vec<String> = weekly.get_column_names().iter().map(|n| n.to_string()).collect();
+    let first = names.iter().position(|n| n == &party_columns[0]).unwrap();
+    assert_eq!(names[first..first + Party::COUNT], party_columns[..], "one column per party, in Party::ALL order");
+    assert!(!names.iter().any(|n| n == "manual_fte_supplier_mean"), "the old supplier column is gone");
+    let parties: Vec<Float64Chunked> =
+        party_columns.iter().map(|c| weekly.column(c).unwrap().f64().unwrap().clone()).collect();
     let cases = dormsim::cases::ManualCase::COUNT;
     for (o, (name, summary_o)) in summary.options.iter().enumerate() {
         let mut total = 0.0;
         for w in 0..weeks {
             let row = o * weeks + w;
             let long: f64 = (0..cases).map(|c| fte.get(row * cases + c).unwrap()).sum();
-            let wide = dcc.get(row).unwrap() + supplier.get(row).unwrap();
+            let wide: f64 = parties.iter().map(|p| p.get(row).unwrap()).sum();
             assert!((long - wide).abs() < 1e-9, "{name} week {w}: {long} vs {wide}");
             total += wide;
         }
@@ -66,5 +75,79 @@ fn tables_round_trip_and_agree_with_the_summary() {
             (total / (s.run.horizon_days as f64 / 7.0) - mean).abs() < 1e-9 * mean.max(1.0),
             "{name}: {total} over the horizon vs mean week {mean}"
         );
+    }
+}
+
+#[test]
+fn the_populations_table_round_trips_and_its_stages_add_up_to_the_mean_of_summary_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let WrittenRun { dir: out, summary, files, .. } =
+        write_baseline_run(dir.path(), &["fleet.installations=5000", "run.replications=3"]);
+    assert!(files.iter().any(|f| f.ends_with("populations.parquet")), "{files:?}");
+    let pq = read_parquet(&out.join("populations.parquet"));
+    let csv = CsvReadOptions::default()
+        .with_has_header(true)
+        .try_into_reader_with_file_path(Some(out.join("populations.csv")))
+        .unwrap()
+        .finish()
+        .unwrap();
+    assert_eq!(pq.shape(), csv.shape());
+    assert!(pq.column("option").unwrap().equals(csv.column("option").unwrap()));
+    assert_eq!(pq.column("stage_wd_mean").unwrap().dtype(), &DataType::Float64);
+
+    // One row per option × population × stage, in Stage::ALL order.
+    let n_populations: usize = summary.options.values().map(|o| o.populations.len()).sum();
+    assert_eq!(pq.height(), n_populations * Stage::ALL.len());
+    let text = |c: &str| pq.column(c).unwrap().str().unwrap().clone();
+    let num = |c: &str| pq.column(c).unwrap().f64().unwrap().clone();
+    let (option, population, stage) = (text("option"), text("population"), text("stage"));
+    let (stage_wd, mean, lo) = (num("stage_wd_mean"), num("dormant_wd_mean"), num("dormant_wd_ci_low"));
+    let (episodes, reduction) = (num("episodes_mean"), num("reduction_wd_mean"));
+    let mut row = 0;
+    for (name, o) in &summary.options {
+        let comparison = summary.comparisons.iter().find(|c| &c.option == name);
+        for (pop, p) in &o.populations {
+            let mut sum = 0.0;
+            for s in Stage::ALL {
+                assert_eq!((option.get(row), population.get(row)), (Some(name.as_str()), Some(pop.as_str())));
+                assert_eq!(stage.get(row), Some(s.name()));
+                assert_eq!(stage_wd.get(row), Some(p.stages_wd[s.name()]), "{name} {pop} {}", s.name());
+                assert_eq!(mean.get(row), Some(p.dormant_wd.mean));
+                assert_eq!(lo.get(row), p.dormant_wd.ci95.map(|c| c[0]));
+                assert_eq!(episodes.get(row), Some(p.episodes));
+                // The baseline has no reduction (null); the others carry their paired reduction.
+                let expected = comparison.and_then(|c| c.populations.get(pop)).map(|c| c.reduction_wd.mean);
+                assert_eq!(reduction.get(row), expected, "{name} {pop}");
+                sum += p.stages_wd[s.name()];
+                row += 1;
+            }
+            // The stages add up to the mean dormancy of the population (rounding only).
+            assert!((sum - p.dormant_wd.mean).abs() < 1e-9 * p.dormant_wd.mean.max(1.0), "{name} {pop}: {sum}");
+        }
+    }
+}
+
+#[test]
+fn the_console_summary_fits_118_columns_and_defines_its_abbreviations() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = write_baseline_run(dir.path(), &["fleet.installations=5000", "run.replications=3"]);
+    let text = dormsim::output::render_summary(&run.summary);
+    for line in text.lines() {
+        assert!(line.chars().count() <= 118, "{} columns: {line}", line.chars().count());
+    }
+    // Every party has a column, the old supplier one is gone, and the new tables are there.
+    for p in Party::ALL {
+        assert!(text.contains(p.label()), "{}", p.label());
+    }
+    assert!(!text.contains("supplier FTE"));
+    for table in ["Dormancy by population", "Notified migration dates kept", "Fast track (R17)"] {
+        assert!(text.contains(table), "{table}");
+    }
+    // Each abbreviation used in a header is defined in a footnote ("term: meaning").
+    for term in ["to migr.", "to service", "fw wait", "migr. WD", "per-site WD", "faster", "extra FTE", "cases GB"] {
+        assert!(text.contains(&format!("{term}:")) || text.contains(&format!("{term} /")), "{term} undefined");
+    }
+    for term in ["mean WD", "reduction", "slower mainly", "kept", "listed at SSD", "fast-track share"] {
+        assert!(text.contains(&format!("{term}:")), "{term} undefined");
     }
 }

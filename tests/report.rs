@@ -1,6 +1,7 @@
 //! `report.html` and `summary.md`: built from a small baseline run, they carry the headline numbers of
-//! `summary.json`, make no external requests, document every scenario key with its source note, and are rebuilt
-//! byte for byte by `dormsim report`.
+//! `summary.json` and the analysis sections (populations, stages, notified dates, fast-track share), make no
+//! external requests, give every chart a text alternative, document every scenario key with its source note, and
+//! are rebuilt byte for byte by `dormsim report`.
 
 mod common;
 use assert_cmd::Command;
@@ -131,6 +132,7 @@ fn the_report_inlines_any_number_of_charts_and_says_so_when_there_are_none() {
         Chart {
             stem: "first".into(),
             title: "Dormancy <by> option & more".into(),
+            alt: "Bars of \"dormancy\" by option".into(),
             svg: "<?xml version=\"1.0\"?>\n<svg width=\"800\" height=\"600\" xmlns=\"http://www.w3.org/2000/svg\">\
                   <rect width=\"10\" height=\"10\"/></svg>\n"
                 .into(),
@@ -138,6 +140,7 @@ fn the_report_inlines_any_number_of_charts_and_says_so_when_there_are_none() {
         Chart {
             stem: "second".into(),
             title: "Second".into(),
+            alt: "A second chart".into(),
             svg:
                 "<svg width=\"400\" height=\"300\" viewBox=\"0 0 400 300\" xmlns=\"http://www.w3.org/2000/svg\"></svg>"
                     .into(),
@@ -148,9 +151,69 @@ fn the_report_inlines_any_number_of_charts_and_says_so_when_there_are_none() {
     assert_eq!(html.matches("<figure").count(), 2);
     assert!(!html.contains("<?xml"), "the XML declaration is dropped when inlining");
     assert!(html.contains("<svg viewBox=\"0 0 800 600\" width=\"800\""), "a viewBox is added so the chart scales");
+    assert!(
+        html.contains("role=\"img\" aria-label=\"Bars of &quot;dormancy&quot; by option\">"),
+        "the text alternative is the SVG's accessible name, escaped"
+    );
     assert_eq!(html.matches("viewBox=\"0 0 400 300\"").count(), 1, "an existing viewBox is kept as it is");
     assert!(html.contains("<strong>Figure 1.</strong> Dormancy &lt;by&gt; option &amp; more"));
     assert!(html.contains("<strong>Figure 2.</strong> Second"));
     // The charts do not change the Markdown summary.
     assert_eq!(report::markdown(&run), fs::read_to_string(out.join("summary.md")).unwrap());
+}
+
+#[test]
+fn the_report_and_summary_have_the_population_stage_notified_date_and_fast_track_sections() {
+    let (_tmp, out) = small_run();
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    let md = fs::read_to_string(out.join("summary.md")).unwrap();
+    let summary = read_summary(&out);
+    let headings = [
+        "Who gains: dormancy by population",
+        "What dormancy is spent on",
+        "Notified dates kept",
+        "Fast-track share (the consultation&#39;s 7%)",
+        "Partial dormancy (R4) and lost service (R12)",
+    ];
+    for (n, h) in headings.iter().enumerate() {
+        // Numbered after the headline findings, and listed in the contents.
+        assert!(html.contains(&format!("<h2>{}. {h}</h2>", n + 2)), "{h}");
+        assert!(md.contains(&format!("## {}", h.replace("&#39;", "'"))), "{h} in summary.md");
+    }
+
+    // Per population and option: the mean dormancy with its CI; per comparison: the paired reduction.
+    let eligible = &summary.options["expedited"].populations["fast_track_eligible"];
+    for text in [&html, &md] {
+        assert!(text.contains(&eligible.label), "{}", eligible.label);
+        assert!(text.contains(&format!("{:.2}", eligible.dormant_wd.mean)));
+        let c = &summary.comparisons[0].populations["fast_track_eligible"];
+        let [lo, hi] = c.reduction_wd.ci95.unwrap();
+        assert!(text.contains(&format!("{:.2}", c.reduction_wd.mean)));
+        assert!(text.contains(&format!("{lo:.2}–{hi:.2}")), "reduction CI {lo:.2}–{hi:.2}");
+        // The stage labels of the decomposition, the notified dates kept, the fast-track share and the 0.41 reading.
+        for stage in dormsim::metrics::Stage::ALL {
+            assert!(text.contains(stage.label()), "{}", stage.label());
+        }
+        let kept = summary.options["standard"].notified_dates.kept_share;
+        assert!(text.contains(&format!("{:.1}%", 100.0 * kept)));
+        let share = summary.options["expedited"].fast_track.fast_track_share;
+        assert!(text.contains(&format!("{:.1}%", 100.0 * share)));
+        assert!(text.contains(&format!("{:.1}%", 100.0 * share * 0.41)), "the all-switchers reading");
+        assert!(text.contains("shared/domain.md R17"));
+    }
+
+    // The findings lead with the fast-track-eligible population, and keep the mixed figure labelled as such.
+    let findings = &html[html.find("id=\"findings\"").unwrap()..html.find("id=\"populations\"").unwrap()];
+    let lead = findings.find("Who the fast track is for").expect("lead finding");
+    let mixed = findings.find("this mixes populations").expect("the mixed figure, labelled");
+    assert!(lead < mixed);
+    assert!(findings.contains("7 Working Days"), "expedited against prioritised, the consultation's 7 WD");
+
+    // The decomposition chart sits in its section as Figure 1 with a text alternative; every inlined chart has one.
+    let section = &html[html.find("id=\"decomposition\"").unwrap()..html.find("id=\"notified\"").unwrap()];
+    assert!(section.contains("<figure id=\"fig-dormancy_decomposition\">"));
+    assert!(section.contains("<strong>Figure 1.</strong>"));
+    assert_eq!(html.matches("<figure").count(), 6, "each chart once");
+    assert_eq!(html.matches("<svg").count(), html.matches("role=\"img\" aria-label=\"").count());
+    assert!(md.contains("](charts/dormancy_decomposition.png)"), "summary.md links the chart with alt text");
 }

@@ -51,7 +51,7 @@ pub struct Cli {
 enum Command {
     /// Run a scenario (the embedded baseline when no file is given) and write its outputs.
     #[command(
-        after_help = "Examples:\n  dormsim run\n  dormsim run scenarios/baseline.toml --out output/baseline --replications 20 --threads 2\n  dormsim run --sites 1000000 --set dcc.daily_capacity=20000\n  dormsim run --set run.calendar=none --set 'options.expedited.cos_check_wd=3'\n\nOutputs (in --out, default output/<scenario name>/): summary.json, manifest.json,\ndormancy_distribution.{csv,parquet}, weekly.{csv,parquet}. See docs/outputs.md."
+        after_help = "Examples:\n  dormsim run\n  dormsim run scenarios/baseline.toml --out output/baseline --replications 20 --threads 2\n  dormsim run --sites 1000000 --set dcc.daily_capacity=20000\n  dormsim run --set run.calendar=none --set 'options.expedited.cos_check_wd=3'\n\nOutputs (in --out, default output/<scenario name>/): summary.json, manifest.json, scenario.toml,\nreplications.json, dormancy_distribution.{csv,parquet}, weekly.{csv,parquet}, manual_weekly.{csv,parquet},\npopulations.{csv,parquet}, charts/*.{svg,png}, report.html, summary.md. See docs/outputs.md."
     )]
     Run(RunArgs),
     /// Show or inspect scenarios.
@@ -82,7 +82,11 @@ enum Command {
         force: bool,
     },
     /// Rebuild the charts, report.html and summary.md of a finished run from its written files (no simulation).
-    #[command(after_help = "Example:\n  dormsim run --out output/b && dormsim report output/b")]
+    #[command(
+        after_help = "Reads summary.json, manifest.json, scenario.toml, replications.json and the Parquet tables \
+(dormancy_distribution, weekly, manual_weekly, populations) of the run folder.\n\n\
+Example:\n  dormsim run --out output/b && dormsim report output/b"
+    )]
     Report {
         /// Folder written by `dormsim run`.
         run_dir: PathBuf,
@@ -109,17 +113,7 @@ still_dormant_at_end, and for non-baseline options reduction_wd, reduction_resto
     /// Find the smallest value of a capacity key for which every target holds with the stated confidence
     /// (noise-aware bisection over runs with common random numbers; see docs/experiments.md).
     #[command(
-        after_help = "METRIC is [OPTION.]NAME (without OPTION: every option it applies to must meet the target). \
-Names: dormancy_wd, dormancy_wd_p50/p90/p95, restored_wd, restored_wd_p90/p95, firmware_wait_wd, \
-firmware_late_share, manual_fte_total, manual_fte_dcc, manual_fte_supplier, manual_fte_peak, \
-still_dormant_at_end, reduction_wd, reduction_restored_wd, extra_manual_fte. A value meets a target when the \
-one-sided t bound (at --confidence, over replications) of the metric's mean is within it.\n\n\
-Examples:\n  dormsim plan --target 'expedited.restored_wd_p95<=20' --adjust dcc.daily_capacity --sites 50000\n  \
-dormsim plan --target 'firmware_wait_wd<=5' --adjust smsos.foc-1.servers --range '10..400 step 10'\n  \
-dormsim plan scenarios/smso-misses-sla.toml --target 'expedited.dormancy_wd<=12' --adjust smsos.foc-1.servers \
---confidence 0.99 --replications 20\n\n\
-Outputs (in --out, default output/<scenario name>-plan/): plan.json (answer, method, every evaluation), \
-plan.{csv,parquet} (one row per evaluated value × option × metric), plan.{svg,png}, manifest.json, scenario.toml."
+        after_help = plan_help()
     )]
     Plan(PlanArgs),
     /// One-at-a-time sensitivity: every numeric key of the scenario at a low and a high value, parameters ranked
@@ -136,6 +130,26 @@ Outputs (in --out, default output/<scenario name>-sensitivity/): sensitivity.{cs
 values, means at low/high, swing with 95% CI, rank), sensitivity.json (rankings, skipped keys), tornado.{svg,png}, \
 manifest.json, scenario.toml.")]
     Sensitivity(SensitivityArgs),
+}
+
+/// `dormsim plan --help` epilogue: the metric names (one staff-effort metric per party, from `Party::ALL`), how a
+/// target is met, examples and outputs.
+fn plan_help() -> String {
+    let parties: Vec<String> = dormsim::cases::Party::ALL.iter().map(|p| format!("manual_fte_{}", p.name())).collect();
+    format!(
+        "METRIC is [OPTION.]NAME (without OPTION: every option it applies to must meet the target). \
+Names: dormancy_wd, dormancy_wd_p50/p90/p95, restored_wd, restored_wd_p90/p95, firmware_wait_wd, \
+firmware_late_share, manual_fte_total, {}, manual_fte_peak, \
+still_dormant_at_end, reduction_wd, reduction_restored_wd, extra_manual_fte. A value meets a target when the \
+one-sided t bound (at --confidence, over replications) of the metric's mean is within it.\n\n\
+Examples:\n  dormsim plan --target 'expedited.restored_wd_p95<=20' --adjust dcc.daily_capacity --sites 50000\n  \
+dormsim plan --target 'firmware_wait_wd<=5' --adjust smsos.foc-1.servers --range '10..400 step 10'\n  \
+dormsim plan scenarios/smso-misses-sla.toml --target 'expedited.dormancy_wd<=12' --adjust smsos.foc-1.servers \
+--confidence 0.99 --replications 20\n\n\
+Outputs (in --out, default output/<scenario name>-plan/): plan.json (answer, method, every evaluation), \
+plan.{{csv,parquet}} (one row per evaluated value × option × metric), plan.{{svg,png}}, manifest.json, scenario.toml.",
+        parties.join(", ")
+    )
 }
 
 #[derive(Args)]

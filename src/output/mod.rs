@@ -8,6 +8,7 @@
 pub mod charts;
 mod console;
 mod manifest;
+mod population_table;
 pub mod report;
 mod rundir;
 pub mod sensitivity;
@@ -17,9 +18,10 @@ mod tables;
 
 pub use console::render_summary;
 pub use manifest::Manifest;
+pub use population_table::populations_frame;
 pub use rundir::RunDir;
 pub use staging::{Staging, abandon_all, check_destination};
-pub use tables::{distribution_frame, manual_weekly_frame, weekly_frame};
+pub use tables::{distribution_frame, manual_weekly_frame, weekly_columns, weekly_frame};
 
 use crate::experiment::{ReplicationResult, Summary};
 use crate::scenario::Scenario;

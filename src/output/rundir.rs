@@ -1,8 +1,9 @@
-//! A finished run read back from its folder: `summary.json`, `manifest.json`, `scenario.toml` and the Parquet
-//! tables. Charts and the report are built from this alone.
+//! A finished run read back from its folder: `summary.json`, `manifest.json`, `scenario.toml`, the Parquet
+//! tables and the raw replications (`replications.json`, for paired contrasts the summary does not hold). Charts
+//! and the report are built from this alone.
 
 use super::{Manifest, OutputError};
-use crate::experiment::Summary;
+use crate::experiment::{ReplicationResult, Summary};
 use polars::prelude::*;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,10 @@ pub struct RunDir {
     pub distribution: DataFrame,
     pub weekly: DataFrame,
     pub manual_weekly: DataFrame,
+    /// Per option × population × stage (`populations.parquet`).
+    pub populations: DataFrame,
+    /// Every replication's raw results (`replications.json`).
+    pub replications: Vec<ReplicationResult>,
 }
 
 fn read_error(path: &Path, message: impl ToString) -> OutputError {
@@ -43,6 +48,8 @@ impl RunDir {
             distribution: read_parquet(&dir.join("dormancy_distribution.parquet"))?,
             weekly: read_parquet(&dir.join("weekly.parquet"))?,
             manual_weekly: read_parquet(&dir.join("manual_weekly.parquet"))?,
+            populations: read_parquet(&dir.join("populations.parquet"))?,
+            replications: read_json(&dir.join(super::REPLICATIONS_FILE))?,
         })
     }
 }

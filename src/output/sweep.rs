@@ -6,6 +6,7 @@
 use super::charts::style::{AXIS, GRID, INK, MUTED, SIZE, bold, option_colour, register_fonts, text};
 use super::tables::{write_csv, write_parquet};
 use super::{Manifest, OutputError, in_staging, write_json};
+use crate::cases::Party;
 use crate::experiment::sweep::{Grid, SweepRow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -285,6 +286,9 @@ impl SweepChart {
 
 /// A readable axis label with units for a sweep metric (the metric name itself when unknown).
 fn metric_label(metric: &str) -> String {
+    if let Some(party) = metric.strip_prefix("manual_fte_").and_then(Party::parse) {
+        return format!("{} manual effort, mean week (FTE, GB)", party.label());
+    }
     match metric {
         "reduction_wd" => "Reduction in dormancy to migration (WD)",
         "reduction_restored_wd" => "Reduction in dormancy to restored service (WD)",
@@ -301,8 +305,6 @@ fn metric_label(metric: &str) -> String {
         "restored_wd_p95" => "95th percentile dormancy to restored service (WD)",
         "firmware_late_share" => "Share of SMSO configurations later than the SLA",
         "manual_fte_peak" => "Manual effort, peak week (FTE, GB)",
-        "manual_fte_dcc" => "DCC manual effort, mean week (FTE, GB)",
-        "manual_fte_supplier" => "Supplier manual effort, mean week (FTE, GB)",
         "extra_manual_fte" => "Extra manual effort vs baseline option (FTE, GB)",
         "mean_dormant_stock" => "Mean dormant stock (installations, simulated)",
         other => other,

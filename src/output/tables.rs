@@ -1,10 +1,11 @@
-//! Tables (polars DataFrames) written as CSV and Parquet: the dormancy distribution per option and the weekly
-//! time series per option. Tidy layout (one row per option × value or option × week) so they load into any
+//! Tables (polars DataFrames) written as CSV and Parquet: the dormancy distribution per option, the weekly time
+//! series per option, the manual cases per week and type, and the per-population figures
+//! ([`super::population_table`]). Tidy layout (one row per option × value, option × week, …) so they load into any
 //! dataframe tool or spreadsheet.
 
 use super::{Exporter, OutputError, RunArtifacts};
 use crate::calendar::WorkCalendar;
-use crate::cases::ManualCase;
+use crate::cases::{ManualCase, Party};
 use crate::experiment::{ReplicationResult, calendar_for, weekly_fte};
 use crate::metrics::{Histogram, OptionMetrics};
 use crate::scenario::Scenario;
@@ -25,6 +26,7 @@ impl Exporter for Tables {
             ("dormancy_distribution", distribution_frame(run.scenario, run.replications)),
             ("weekly", weekly_frame(run.scenario, run.replications)),
             ("manual_weekly", manual_weekly_frame(run.scenario, run.replications)),
+            ("populations", super::population_table::populations_frame(run.summary)),
         ] {
             files.push(write_csv(&mut df, &dir.join(format!("{stem}.csv")))?);
             files.push(write_parquet(&mut df, &dir.join(format!("{stem}.parquet")))?);
@@ -118,28 +120,36 @@ fn date_column(name: &str, days: Vec<i32>) -> Column {
     Column::new(name.into(), days).cast(&DataType::Date).expect("days since 1970 cast to Date")
 }
 
+/// The value columns of the weekly table: flows, manual cases, one staff-effort column per party
+/// (`manual_fte_<party>_mean`, `Party::ALL` order), the dormant stock and the capacity series.
+pub fn weekly_columns() -> Vec<String> {
+    let mut names: Vec<String> =
+        ["new_dormant_mean", "ended_mean", "migrations_mean", "active_migrations_mean", "manual_cases_mean"]
+            .map(String::from)
+            .to_vec();
+    names.extend(Party::ALL.iter().map(|p| format!("manual_fte_{}_mean", p.name())));
+    names.extend(
+        [
+            "dormant_stock_mean",
+            "dormant_stock_p05",
+            "dormant_stock_p95",
+            "dcc_attempts_mean",
+            "dcc_capacity",
+            "smso_requests_mean",
+            "smso_waiting_peak_mean",
+        ]
+        .map(String::from),
+    );
+    names
+}
+
 /// Weekly series per option: means over replications of new dormant installations, episodes ended, dormant and
 /// active migrations, manual cases and staff effort (FTE at represented scale) by party per week, and the dormant
 /// stock at the week's end with its 5th and 95th percentiles across replications.
 pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
     let weeks = (s.run.horizon_days as usize).div_ceil(7);
     let n = reps.len().max(1) as f64;
-    let names = [
-        "new_dormant_mean",
-        "ended_mean",
-        "migrations_mean",
-        "active_migrations_mean",
-        "manual_cases_mean",
-        "manual_fte_dcc_mean",
-        "manual_fte_supplier_mean",
-        "dormant_stock_mean",
-        "dormant_stock_p05",
-        "dormant_stock_p95",
-        "dcc_attempts_mean",
-        "dcc_capacity",
-        "smso_requests_mean",
-        "smso_waiting_peak_mean",
-    ];
+    let names = weekly_columns();
     let mut cols: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
     let calendar = calendar_for(s);
     let (mut option, mut week, mut week_start) = (Vec::new(), Vec::<u32>::new(), Vec::<i32>::new());
@@ -153,14 +163,15 @@ pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
             week_start.push(days_since_epoch(s, w));
             let mean = |f: &dyn Fn(&OptionMetrics) -> f64| reps.iter().map(|r| f(&r.options[o])).sum::<f64>() / n;
             let stock: Vec<f64> = stocks.iter().map(|st| st[w] as f64).collect();
-            let values = [
+            let mut values = vec![
                 mean(&|m| m.weekly.new_dormant[w] as f64),
                 mean(&|m| m.weekly.ended[w] as f64),
                 mean(&|m| m.weekly.migrations[w] as f64),
                 mean(&|m| m.weekly.active_migrations[w] as f64),
                 mean(&|m| m.weekly.manual_total(w) as f64),
-                fte.iter().map(|f| f[0][w]).sum::<f64>() / n,
-                fte.iter().map(|f| f[1][w]).sum::<f64>() / n,
+            ];
+            values.extend((0..Party::COUNT).map(|p| fte.iter().map(|f| f[p][w]).sum::<f64>() / n));
+            values.extend([
                 stock.iter().sum::<f64>() / n,
                 quantile(&stock, 0.05),
                 quantile(&stock, 0.95),
@@ -168,7 +179,7 @@ pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
                 week_capacity(s, &calendar, w),
                 mean(&|m| m.weekly.smso_requests[w] as f64),
                 mean(&|m| m.weekly.smso_waiting_peak[w] as f64),
-            ];
+            ]);
             for (c, v) in cols.iter_mut().zip(values) {
                 c.push(v);
             }
@@ -179,7 +190,7 @@ pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
         Column::new("week".into(), week),
         date_column("week_start", week_start),
     ];
-    columns.extend(names.iter().zip(cols).map(|(n, c)| Column::new((*n).into(), c)));
+    columns.extend(names.iter().zip(cols).map(|(n, c)| Column::new(n.as_str().into(), c)));
     frame(columns)
 }
 

@@ -139,6 +139,32 @@ impl Plot for Capacity {
         "DCC migration capacity and SMSO load, per week".to_string()
     }
 
+    fn alt(&self) -> String {
+        let capacity = finite_max(self.capacity.iter().map(|c| c.1));
+        let peaks: Vec<String> = self
+            .series
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} at most {} attempts and {} SMSO requests in a week",
+                    s.name,
+                    style::thousands(finite_max(s.attempts.iter().copied())),
+                    style::thousands(finite_max(s.requests.iter().copied()))
+                )
+            })
+            .collect();
+        let cap = if capacity.is_finite() {
+            format!("DCC capacity up to {} attempts per week", style::thousands(capacity))
+        } else {
+            "DCC capacity unlimited".to_string()
+        };
+        format!(
+            "Two panels of weekly series at GB scale, one line per option: DCC migration attempts (dormant and active \
+             programme) against DCC's capacity, and SMSO configuration requests with the peak SMSO queue. {cap}; {}.",
+            peaks.join("; ")
+        )
+    }
+
     fn size(&self) -> (u32, u32) {
         (style::SIZE.0, 680)
     }

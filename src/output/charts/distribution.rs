@@ -197,6 +197,17 @@ impl Plot for Distribution {
         "Dormancy until migration, by option".to_string()
     }
 
+    fn alt(&self) -> String {
+        let means: Vec<String> = self.series.iter().map(|s| format!("{} mean {:.1} WD", s.name, s.mean)).collect();
+        format!(
+            "Bars of the share of migrated episodes per {}-working-day bin of dormancy until migration and lines of \
+             the cumulative share, one colour per option, x axis to {} working days (past the 99th percentile): {}.",
+            self.bin,
+            self.x_max,
+            means.join("; ")
+        )
+    }
+
     fn size(&self) -> (u32, u32) {
         (style::SIZE.0, 680)
     }

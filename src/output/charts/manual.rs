@@ -31,7 +31,7 @@ fn pretty(case_type: &str) -> String {
         .split('_')
         .map(|w| match w {
             "cos" => "CoS".to_string(),
-            "dcc" | "smso" | "ssd" => w.to_uppercase(),
+            "dcc" | "smso" | "ssd" | "secas" | "epcl" => w.to_uppercase(),
             _ => w.to_string(),
         })
         .collect();
@@ -183,6 +183,19 @@ impl Plot for Manual {
 
     fn title(&self) -> String {
         "Manual cases per week by type, and staff effort".to_string()
+    }
+
+    fn alt(&self) -> String {
+        let captions: Vec<&str> = self.panels.iter().map(|p| p.caption.as_str()).collect();
+        let top = self.types.iter().zip(&self.shares).max_by(|a, b| a.1.total_cmp(b.1));
+        let main = top.map_or(String::new(), |(t, s)| {
+            format!(" The largest case type is {} ({:.1}% of all cases).", pretty(t).to_lowercase(), 100.0 * s)
+        });
+        format!(
+            "One panel per option: weekly manual cases at GB scale stacked by case type, with the total staff effort \
+             in FTE as a line on the right axis. {}.{main}",
+            captions.join("; ")
+        )
     }
 
     fn size(&self) -> (u32, u32) {

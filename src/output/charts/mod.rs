@@ -8,6 +8,7 @@
 
 mod capacity;
 mod data;
+mod decomposition;
 mod distribution;
 mod keyed;
 mod legend;
@@ -23,10 +24,12 @@ use plotters::prelude::*;
 use std::fs;
 use std::path::Path;
 
-/// One chart written to disk: its file stem (in `charts/`), title, and SVG text for inlining in the report.
+/// One chart written to disk: its file stem (in `charts/`), title, a text alternative describing what it shows
+/// (for screen readers and the Markdown summary), and SVG text for inlining in the report.
 pub struct Chart {
     pub stem: String,
     pub title: String,
+    pub alt: String,
     pub svg: String,
 }
 
@@ -38,6 +41,8 @@ trait Plot {
     /// File stem in `charts/`.
     const STEM: &'static str;
     fn title(&self) -> String;
+    /// What the chart shows, in words and with its main values (the text alternative of the image).
+    fn alt(&self) -> String;
     /// Image size in pixels.
     fn size(&self) -> (u32, u32) {
         style::SIZE
@@ -59,6 +64,7 @@ pub fn render_all(run: &RunDir, dir: &Path) -> Result<(Vec<Chart>, Vec<String>),
         render(&stock::Stock::from_run(run)?, &subtitle, dir, &mut files)?,
         render(&manual::Manual::from_run(run)?, &subtitle, dir, &mut files)?,
         render(&capacity::Capacity::from_run(run)?, &subtitle, dir, &mut files)?,
+        render(&decomposition::Decomposition::from_run(run)?, &subtitle, dir, &mut files)?,
     ];
     Ok((charts, files))
 }
@@ -80,7 +86,7 @@ fn render<P: Plot>(plot: &P, subtitle: &str, dir: &Path, files: &mut Vec<String>
     let root = BitMapBackend::new(&png_path, plot.size()).into_drawing_area();
     draw_on(plot, subtitle, &root).map_err(|e| chart_error(&png_path, &e))?;
     files.extend([svg_name, png_name]);
-    Ok(Chart { stem: P::STEM.to_string(), title: plot.title(), svg })
+    Ok(Chart { stem: P::STEM.to_string(), title: plot.title(), alt: plot.alt(), svg })
 }
 
 /// White background, title, subtitle, then the plot; flush the backend.

@@ -114,6 +114,28 @@ impl Plot for Reduction {
         format!("Reduction in mean dormancy against {} (paired, 95% CI)", self.baseline)
     }
 
+    fn alt(&self) -> String {
+        let rows: Vec<String> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let [(m, m_ci), (s, s_ci)] = r.clocks;
+                format!(
+                    "{} {} to migration, {} to restored service",
+                    r.option,
+                    value_label(m, m_ci),
+                    value_label(s, s_ci)
+                )
+            })
+            .collect();
+        format!(
+            "Points with 95% confidence intervals: each option's reduction in mean dormancy against {} in working \
+             days (above zero = the option is faster), on two clocks: {}.",
+            self.baseline,
+            if rows.is_empty() { "no other option".to_string() } else { rows.join("; ") }
+        )
+    }
+
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         if self.rows.is_empty() {
             return style::empty(area, "Only one option: there is nothing to compare with the baseline.");
@@ -142,7 +164,11 @@ impl Plot for Reduction {
             .x_labels(10)
             .x_label_formatter(&|v| format!("{v:.1}"))
             .y_label_formatter(&label_of)
-            .x_desc(format!("Reduction in mean dormancy vs {} (working days; > 0 = option faster)", self.baseline))
+            .x_desc(format!(
+                "Reduction in mean dormancy vs {}, all migrated episodes begun in the run (mixes populations; WD; > 0 \
+                 = faster)",
+                self.baseline
+            ))
             .axis_desc_style(style::axis_title())
             .label_style(style::tick())
             .y_label_style(style::text(14.0, style::INK))

@@ -60,6 +60,30 @@ impl Plot for Stock {
         "Dormant installations over time, by option".to_string()
     }
 
+    fn alt(&self) -> String {
+        let lines: Vec<String> = self
+            .series
+            .iter()
+            .map(|s| {
+                let first = s.points.first().map_or(f64::NAN, |p| p.1);
+                let last = s.points.last().map_or(f64::NAN, |p| p.1);
+                let peak = finite_max(s.points.iter().map(|p| p.1));
+                format!(
+                    "{} from {} to {} at the end, highest {}",
+                    s.name,
+                    style::thousands(first),
+                    style::thousands(last),
+                    style::thousands(peak)
+                )
+            })
+            .collect();
+        format!(
+            "Lines of the dormant installations at the end of each week at GB scale, one per option{}: {}.",
+            if self.replications > 1 { ", with a shaded 5–95% band across replications" } else { "" },
+            lines.join("; ")
+        )
+    }
+
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         if self.series.is_empty() {
             return style::empty(area, "The weekly table is empty: nothing to show.");

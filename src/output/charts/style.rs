@@ -1,4 +1,4 @@
-//! Shared look of the charts: embedded fonts, sizes, colours (one per option, one per case type), text styles,
+//! Shared look of the charts: embedded fonts, sizes, colours (one per option, case type and stage), text styles,
 //! number formats, the title block and the "no data" note.
 
 use super::DrawResult;
@@ -40,8 +40,9 @@ const OPTION_COLOURS: [RGBColor; 8] = [
     RGBColor(237, 201, 72),
 ];
 
-/// Case-type colours (ColorBrewer Set3-like, softer than the option colours so the two never get confused).
-const CASE_COLOURS: [RGBColor; 10] = [
+/// Case-type colours (ColorBrewer Set3-like, softer than the option colours so the two never get confused): one
+/// for each of the fourteen case types, so no two types share a colour.
+const CASE_COLOURS: [RGBColor; 14] = [
     RGBColor(141, 211, 199),
     RGBColor(251, 128, 114),
     RGBColor(128, 177, 211),
@@ -52,6 +53,23 @@ const CASE_COLOURS: [RGBColor; 10] = [
     RGBColor(204, 235, 197),
     RGBColor(255, 237, 111),
     RGBColor(188, 128, 189),
+    RGBColor(217, 217, 217),
+    RGBColor(210, 180, 140),
+    RGBColor(231, 138, 195),
+    RGBColor(153, 153, 51),
+];
+
+/// Stage colours (`Stage::ALL` order): the planned stages in purple, blues and green, the time lost after a missed
+/// notified date in warm colours (ColorBrewer Paired/Dark2), distinct from the option colours.
+const STAGE_COLOURS: [RGBColor; 8] = [
+    RGBColor(117, 112, 179),
+    RGBColor(166, 206, 227),
+    RGBColor(31, 120, 180),
+    RGBColor(51, 160, 44),
+    RGBColor(230, 171, 2),
+    RGBColor(217, 95, 2),
+    RGBColor(231, 41, 138),
+    RGBColor(150, 150, 150),
 ];
 
 pub const INK: RGBColor = RGBColor(40, 40, 40);
@@ -65,6 +83,17 @@ pub fn option_colour(i: usize) -> RGBColor {
 
 pub fn case_colour(i: usize) -> RGBColor {
     CASE_COLOURS[i % CASE_COLOURS.len()]
+}
+
+/// Colour of stage `i` (`Stage::ALL` order; any later index gets grey).
+pub fn stage_colour(i: usize) -> RGBColor {
+    STAGE_COLOURS[i.min(STAGE_COLOURS.len() - 1)]
+}
+
+/// Whether white text reads better than ink on `c` (relative luminance below one half).
+pub fn is_dark(c: RGBColor) -> bool {
+    let RGBColor(r, g, b) = c;
+    0.2126 * f64::from(r) + 0.7152 * f64::from(g) + 0.0722 * f64::from(b) < 128.0
 }
 
 /// Text in the chart font.

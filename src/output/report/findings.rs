@@ -1,10 +1,12 @@
-//! The headline findings in plain words, generated from `summary.json`: the first option's level, then each
-//! option against it (both clocks, the per-installation shares, manual effort), every difference with its 95% CI
-//! and a caution when the interval includes zero. Built as text spans so HTML and Markdown render the same
+//! The headline findings in plain words, generated from the run's files: first who the fast track is for (the
+//! fast-track-eligible population, [`super::headline`]), then the first option's level, then each option against it
+//! (both clocks over all migrated episodes, the per-installation shares, manual effort), every difference with its
+//! 95% CI and a caution when the interval includes zero. Built as text spans so HTML and Markdown render the same
 //! sentences. Degenerate runs (one replication, nothing migrated) get sentences that say so instead of "n/a".
 
 use super::fmt::{ci, count, gb, opt, pct, replications, signed, wd};
 use crate::experiment::{Comparison, OptionSummary, Summary};
+use crate::output::RunDir;
 
 /// A run of text, plain or emphasised.
 pub enum Span {
@@ -17,11 +19,11 @@ pub enum Span {
 pub struct Para(pub Vec<Span>);
 
 impl Para {
-    fn t(mut self, s: impl Into<String>) -> Self {
+    pub(super) fn t(mut self, s: impl Into<String>) -> Self {
         self.0.push(Span::Text(s.into()));
         self
     }
-    fn b(mut self, s: impl Into<String>) -> Self {
+    pub(super) fn b(mut self, s: impl Into<String>) -> Self {
         self.0.push(Span::Strong(s.into()));
         self
     }
@@ -39,12 +41,12 @@ fn ci_part(ci95: Option<[f64; 2]>) -> String {
 }
 
 /// " (95% CI 7.55–7.73)" or nothing without an interval.
-fn ci_paren(ci95: Option<[f64; 2]>) -> String {
+pub(super) fn ci_paren(ci95: Option<[f64; 2]>) -> String {
     ci95.map_or_else(String::new, |c| format!(" (95% CI {})", ci(Some(c))))
 }
 
 /// A caution when the interval includes zero.
-fn caution(ci95: Option<[f64; 2]>, n: u32) -> String {
+pub(super) fn caution(ci95: Option<[f64; 2]>, n: u32) -> String {
     match ci95 {
         Some([lo, hi]) if lo <= 0.0 && hi >= 0.0 && hi > lo => format!(
             " The interval includes zero: with {} this difference is not distinguishable from none.",
@@ -56,7 +58,7 @@ fn caution(ci95: Option<[f64; 2]>, n: u32) -> String {
 
 /// "{verb} {what} by **{magnitude} {unit}** (95% CI …)": the verb carries the sign, the interval is of the
 /// magnitude (a negative difference reads "lengthens … by 1.20 (95% CI 0.50–1.90)").
-fn change(p: Para, d: f64, ci95: Option<[f64; 2]>, verbs: (&str, &str), what: &str, unit: &str) -> Para {
+pub(super) fn change(p: Para, d: f64, ci95: Option<[f64; 2]>, verbs: (&str, &str), what: &str, unit: &str) -> Para {
     if !d.is_finite() {
         return p.t(format!("cannot be compared on {what}: no such episode ended in the run"));
     }
@@ -81,7 +83,7 @@ fn baseline_group(s: &Summary, name: &str, o: &OptionSummary) -> Group {
         .collect::<Vec<_>>()
         .join("; ");
         level
-            .t("installations that went dormant during the run and were migrated stayed dormant for ")
+            .t("installations that went dormant during the run and were migrated (all populations mixed) stayed dormant for ")
             .b(format!("{} working days", wd(d.mean)))
             .t(format!(" on average ({detail}) and waited "))
             .b(format!("{} WD", wd(r.mean)))
@@ -121,7 +123,10 @@ fn comparison_group(s: &Summary, c: &Comparison) -> Option<Group> {
     let (base, alt) = (s.options.get(&c.baseline)?, s.options.get(&c.option)?);
     let n = s.replications;
     let shorter = ("shortens", "lengthens");
-    let mut clocks = Para::default().b(c.option.clone()).t(" ");
+    let mut clocks = Para::default()
+        .t("Over all migrated episodes begun in the run (this mixes populations: see the first finding), ")
+        .b(c.option.clone())
+        .t(" ");
     if !c.mean_reduction_wd.is_finite() {
         clocks = clocks.t(format!(
             "cannot be compared with {} on dormancy: under one of them no installation that went dormant during the \
@@ -177,8 +182,9 @@ fn comparison_group(s: &Summary, c: &Comparison) -> Option<Group> {
 }
 
 /// All findings, in report order.
-pub fn findings(s: &Summary) -> Vec<Group> {
-    let mut groups = Vec::new();
+pub fn findings(run: &RunDir) -> Vec<Group> {
+    let s = &run.summary;
+    let mut groups: Vec<Group> = super::headline::fast_track_group(run).into_iter().collect();
     if let Some((name, o)) = s.options.first() {
         let mut g = baseline_group(s, name, o);
         if s.replications < 2 {

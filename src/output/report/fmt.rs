@@ -54,9 +54,13 @@ pub fn signed(x: f64) -> String {
     }
 }
 
-/// A share in [0, 1] as a percentage with 1 decimal: "43.8%".
+/// A share in [0, 1] as a percentage with 1 decimal: "43.8%"; "<0.1%" when positive but smaller.
 pub fn pct(share: f64) -> String {
-    if share.is_finite() { format!("{}%", num(share * 100.0, 1)) } else { "n/a".into() }
+    match share {
+        s if !s.is_finite() => "n/a".into(),
+        s if s > 0.0 && s < 0.0005 => "<0.1%".into(),
+        s => format!("{}%", num(s * 100.0, 1)),
+    }
 }
 
 /// A 95% interval: "7.55–7.73" when both ends are non-negative, "-0.07 to 1.55" otherwise (an en dash after a
@@ -122,6 +126,17 @@ pub fn gb(x: f64) -> String {
     }
 }
 
+/// `text` with its first letter in lower case (acronyms further on are kept): "Waiting for DCC capacity" →
+/// "waiting for DCC capacity".
+pub fn lower_first(text: &str) -> String {
+    let acronym = text.split_whitespace().next().is_some_and(|w| w.chars().filter(|c| c.is_uppercase()).count() > 1);
+    if acronym {
+        return text.to_string();
+    }
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_lowercase().collect::<String>() + chars.as_str())
+}
+
 /// "1 replication", "3 replications".
 pub fn replications(n: u32) -> String {
     format!("{n} replication{}", if n == 1 { "" } else { "s" })
@@ -145,6 +160,8 @@ mod tests {
         assert_eq!(signed(-0.25), "-0.25");
         assert_eq!(signed(0.0), "0.00");
         assert_eq!(pct(0.4375), "43.8%");
+        assert_eq!(pct(0.00046), "<0.1%");
+        assert_eq!(pct(0.0), "0.0%");
         assert_eq!(ci(Some([7.55, 7.734])), "7.55–7.73");
         assert_eq!(ci(Some([-0.07, 1.55])), "-0.07 to 1.55");
         assert_eq!(ci(None), "n/a (1 replication)");
@@ -160,6 +177,8 @@ mod tests {
         assert_eq!(gb(221_000.0), "221 k");
         assert_eq!(gb(4_560.0), "4.6 k");
         assert_eq!(gb(217.0), "217");
+        assert_eq!(lower_first("Waiting for DCC capacity"), "waiting for DCC capacity");
+        assert_eq!(lower_first("CoS-check halt and re-plan"), "CoS-check halt and re-plan");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! paired comparisons, and the detailed per-option summary. A cell holds a value and an optional second line (its
 //! 95% CI, or the count at GB scale).
 
-use super::fmt::{ci, count, gb, int, opt, pct, signed, wd};
+use super::fmt::{ci, count, gb, int, lower_first, opt, pct, signed, wd};
 use super::methods::{case_label, party_label};
 use crate::experiment::{DistributionSummary, FteSummary, OptionSummary, Summary};
 
@@ -12,10 +12,10 @@ pub struct Cell {
 }
 
 impl Cell {
-    fn new(main: impl Into<String>) -> Self {
+    pub(super) fn new(main: impl Into<String>) -> Self {
         Cell { main: main.into(), sub: None }
     }
-    fn with(main: impl Into<String>, sub: impl Into<Option<String>>) -> Self {
+    pub(super) fn with(main: impl Into<String>, sub: impl Into<Option<String>>) -> Self {
         Cell { main: main.into(), sub: sub.into() }
     }
 }
@@ -32,7 +32,7 @@ pub struct Table {
 }
 
 /// "95% CI 7.55–7.73"; nothing without an interval (one replication).
-fn ci_sub(c: Option<[f64; 2]>) -> Option<String> {
+pub(super) fn ci_sub(c: Option<[f64; 2]>) -> Option<String> {
     c.map(|_| format!("95% CI {}", ci(c)))
 }
 
@@ -175,14 +175,21 @@ pub fn per_option(s: &Summary) -> Table {
     rows.push(installations(s, "of which excluded after failures", |o| o.excluded_sites));
     rows.push(installations(s, "Migrated, smart service still pending at the end", |o| o.service_pending_at_end));
     rows.push(installations(s, "Mean dormant stock over the run", |o| o.mean_dormant_stock));
+    rows.push(installations(s, "Episodes with some but not all fuels dormant (R4)", |o| o.partial_dormant_episodes));
+    rows.push(installations(s, "Mean partly dormant stock over the run (R4)", |o| o.mean_partial_dormant_stock));
+    rows.push(installations(s, "Migrated, then lost smart service by a switch (R12)", |o| o.service_lost));
     rows.push(Row::Section("SMSO firmware configuration (R6)".into()));
     rows.push(row(s, "Mean wait, working days", |o| {
         Cell::with(wd(o.firmware_wait_wd.mean), ci_sub(o.firmware_wait_wd.ci95))
     }));
     rows.push(row(s, "Later than the SMSO's SLA", |o| Cell::new(pct(o.firmware_late_share))));
-    rows.push(Row::Section("Manual cases (mean per replication, simulated installations)".into()));
+    rows.push(Row::Section(
+        "Manual cases (mean per replication, simulated installations; SECAS escalations and fast-track files as \
+         counted at GB scale)"
+            .into(),
+    ));
     for key in keys(s, |o| &o.manual_cases_by_party) {
-        let label = format!("Handled by {}", party_label(&key));
+        let label = format!("Handled by {}", lower_first(&party_label(&key)));
         rows.push(row(s, &label, |o| Cell::new(count(o.manual_cases_by_party.get(&key).copied().unwrap_or(f64::NAN)))));
     }
     for key in keys(s, |o| &o.manual_cases) {

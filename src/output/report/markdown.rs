@@ -1,9 +1,11 @@
-//! `summary.md`: the headline tables and the findings in Markdown, for pasting into documents.
+//! `summary.md`: the headline tables, the findings and the analysis sections ([`super::sections`]) in Markdown, for
+//! pasting into documents. Figures are linked as `charts/<stem>.png` with a text alternative.
 
 use super::findings::{self, Span};
 use super::fmt::md_esc;
 use super::grid::{self, Cell, Row, Table};
 use super::html::{TITLE, run_line};
+use super::sections::{self, Block, Section};
 use crate::output::RunDir;
 use std::fmt::Write;
 
@@ -59,17 +61,22 @@ pub fn summary(run: &RunDir) -> String {
     let _ = writeln!(
         out,
         "\n## Headline per option\n\nMeans per replication; in brackets the 95% confidence interval (Student t over {}) \
-         or the count at GB scale. WD = working days ({} calendar).\n",
+         or the count at GB scale. WD = working days ({} calendar). Dormancy columns: installations that went dormant \
+         in the run and were migrated in it, all populations together (see \u{201c}Who gains\u{201d} for each \
+         population).\n",
         super::fmt::replications(s.replications),
         md_esc(&s.calendar)
     );
     table(&mut out, &grid::headline(s));
     if !s.comparisons.is_empty() {
-        out.push_str("## Paired comparisons (positive = the option is faster)\n\n");
+        out.push_str(
+            "## Paired comparisons (positive = the option is faster; the dormancy columns are over all \
+             migrated episodes begun in the run and mix populations)\n\n",
+        );
         table(&mut out, &grid::comparisons(s));
     }
     out.push_str("## Findings\n");
-    for g in findings::findings(s) {
+    for g in findings::findings(run) {
         let _ = writeln!(out, "\n### {}\n", md_esc(&g.heading));
         for p in &g.items {
             out.push_str("- ");
@@ -77,5 +84,28 @@ pub fn summary(run: &RunDir) -> String {
             out.push('\n');
         }
     }
+    for section in sections::analysis(run) {
+        analysis_section(&mut out, &section);
+    }
     out
+}
+
+/// One analysis section: paragraphs, captioned tables and linked figures.
+fn analysis_section(out: &mut String, section: &Section) {
+    let _ = writeln!(out, "\n## {}\n", md_esc(&section.title));
+    for block in &section.blocks {
+        match block {
+            Block::Para(p) => {
+                spans(out, &p.0);
+                out.push_str("\n\n");
+            }
+            Block::Table { caption, table: t } => {
+                let _ = writeln!(out, "**{}**\n", md_esc(caption));
+                table(out, t);
+            }
+            Block::Figure { stem, alt } => {
+                let _ = writeln!(out, "![{}](charts/{stem}.png)\n", md_esc(alt));
+            }
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! The static part of the report's methods section: how each rule R1–R21 of the consultation is modelled (a compact
 //! mirror of the table in `docs/model.md`; keep the two in step), the deliberate simplifications, and the labels of
-//! the manual case types.
+//! the manual case types and parties.
+
+use crate::cases::Party;
 
 /// One rule: number, short name, what the consultation says, how the model implements it.
 pub struct Rule {
@@ -39,7 +41,8 @@ pub const RULES: [Rule; 21] = [
         name: "Both fuels dormant",
         says: "Only sites where both fuels are dormant are migrated on the dormant route.",
         modelled: "Each fuel has its own supplier; an installation enters the dormant route only when every fuel it \
-                   has is dormant.",
+                   has is dormant. One dormant fuel of a split-supply site is counted as a partial loss of smart \
+                   function (episodes and mean stock).",
     },
     Rule {
         id: "R5",
@@ -105,7 +108,8 @@ pub const RULES: [Rule; 21] = [
         says: "A gaining supplier can operate a migrated meter only once it is SMETS1-ready; many were not ready \
                until late 2020.",
         modelled: "Each supplier has a readiness date; smart service is restored at the later of migration and \
-                   readiness: the second clock (SSD to restored service), reported beside the first.",
+                   readiness: the second clock (SSD to restored service), reported beside the first. A migrated \
+                   installation that switches to a supplier not yet ready loses service again (counted).",
     },
     Rule {
         id: "R13",
@@ -125,8 +129,10 @@ pub const RULES: [Rule; 21] = [
         id: "R15",
         name: "Manual work",
         says: "Respondents fear more manual intervention; DCC says it is \"not onerous\".",
-        modelled: "Nine case types, each with a handling party and minutes per case; counted per week and converted \
-                   to full-time equivalents (FTE) at GB scale, with CIs.",
+        modelled: "Fourteen case types, each with a handling party (DCC, gaining supplier, losing supplier, SMSO, \
+                   SECAS) and minutes per case, including re-plans after a missed firmware SLA, DCC's daily \
+                   fast-track file and a DCC Service Flag that misses the gaining supplier; counted per week and \
+                   converted to full-time equivalents (FTE) per party at GB scale, with CIs.",
     },
     Rule {
         id: "R16",
@@ -139,15 +145,17 @@ pub const RULES: [Rule; 21] = [
         id: "R17",
         name: "Share passing faster",
         says: "A respondent cites about 7% of customers passing more quickly through migration.",
-        modelled: "An output: the share of installations dormant under either option with fewer dormant working \
-                   days under the compared option.",
+        modelled: "An output: fast-tracked episodes ÷ switches of unmigrated SMETS1 installations, with its \
+                   ingredients (switches that cause dormancy, DMC listed at the SSD). The consultation does not state \
+                   its denominator; the report sets the two side by side.",
     },
     Rule {
         id: "R18",
         name: "Headline 7 WD",
         says: "Potential reduction of dormancy by 7 Working Days (15 WD to 8 WD).",
-        modelled: "A verification target: with nothing failing, no queues and no scheduling cycle, the expedited \
-                   route saves exactly 7 WD (tested).",
+        modelled: "The expedited − prioritised difference on the fast-track-eligible population (both notices sent \
+                   at once, 8 against 15 WD): exactly 7 WD when nothing fails or queues (tested); against today's \
+                   route the saving also includes the wait before the notice.",
     },
     Rule {
         id: "R19",
@@ -184,29 +192,34 @@ pub const SIMPLIFICATIONS: [&str; 7] = [
     "The run starts with nothing migrated: installations migrated before the start date are outside the fleet.",
 ];
 
-/// A readable label for a manual case type (keys of `manual_cases` in summary.json).
+/// A readable label for a manual case type (keys of `manual_cases` in summary.json); unknown keys with spaces.
 pub fn case_label(key: &str) -> String {
     let label = match key {
         "cos_check_exception" => "CoS check exception (R8)",
         "common_file_exception" => "CoS between Authorisation and Common File (R9)",
         "in_flight_cos_notification" => "In-flight CoS notification (R19)",
         "removal_request" => "Removal request (R10)",
-        "credit_mode_chase" => "Credit-mode chase (R11)",
-        "credit_mode_escalation" => "Credit-mode escalation to SECAS (R11)",
+        "credit_mode_chase" => "Credit-mode chase by the gaining supplier (R11)",
+        "credit_mode_correction" => "Credit-mode correction by the losing supplier (R11)",
+        "secas_escalation" => "Escalation to SECAS (R11)",
         "certificate_chase" => "Certificate chase (R13)",
+        "firmware_failure" => "Failed firmware configuration attempt (R7)",
         "firmware_exclusion" => "Firmware exclusion (R7)",
         "migration_exclusion" => "Migration exclusion (R7)",
+        "firmware_replan" => "Re-plan after a missed firmware SLA (R6, R15)",
+        "fast_track_file" => "Fast-track migration file (R14, R15)",
+        "service_flag_missed" => "DCC Service Flag missed the gaining supplier (R15)",
         other => return other.replace('_', " "),
     };
     label.to_string()
 }
 
-/// A readable label for a handling party (keys of `manual_cases_by_party` / `manual_fte`).
+/// A readable label for a handling party (keys of `manual_cases_by_party` / `manual_fte`): `Party::label`, or
+/// "Total".
 pub fn party_label(key: &str) -> String {
-    match key {
-        "dcc" => "DCC".into(),
-        "supplier" => "Suppliers".into(),
-        "total" => "Total".into(),
-        other => other.to_string(),
+    match Party::parse(key) {
+        Some(p) => p.label().to_string(),
+        None if key == "total" => "Total".into(),
+        None => key.replace('_', " "),
     }
 }

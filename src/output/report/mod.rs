@@ -2,18 +2,25 @@
 //! finished run's files ([`RunDir`]) only, so `dormsim report RUN_DIR` rebuilds them byte for byte. Nothing in
 //! them depends on the clock or the folder's path.
 //!
-//! - [`findings`]: the headline findings in words; [`grid`]: the result tables; both rendered by [`html`] and
-//!   [`markdown`];
+//! - [`findings`] (led by [`headline`]): the headline findings in words; [`grid`]: the result tables;
+//!   [`sections`]: the analysis sections (who gains, what dormancy is spent on, notified dates, fast-track share,
+//!   partial dormancy) with their tables ([`breakdown`]) and a contrast the summary lacks ([`contrast`]); all
+//!   rendered by [`html`] (figures by [`figures`]) and [`markdown`];
 //! - [`assumptions`]: every key of the scenario file with its `#` source note;
 //! - [`methods`]: the static methods text (rules R1–R21); [`fmt`]: number formatting and escaping.
 
 mod assumptions;
+mod breakdown;
+mod contrast;
+mod figures;
 mod findings;
 mod fmt;
 mod grid;
+mod headline;
 mod html;
 mod markdown;
 mod methods;
+mod sections;
 
 use super::charts::{self, Chart};
 use super::{OutputError, RunDir};
