@@ -301,9 +301,14 @@ impl OptionSummary {
             ("active_migrated_sites", self.active_migrated_sites),
             ("service_pending_at_end", self.service_pending_at_end),
             ("mean_dormant_stock", self.mean_dormant_stock),
-            ("manual_cases", self.manual_cases.get("total").copied().unwrap_or(0.0)),
         ];
         self.at_represented_scale = counts.into_iter().map(|(k, v)| (k.to_string(), v * scale)).collect();
+        // Cases about one installation scale up; per-supplier and per-file cases are already at represented scale.
+        let manual: f64 = ManualCase::ALL
+            .iter()
+            .map(|&c| self.manual_cases.get(c.name()).copied().unwrap_or(0.0) * c.represented(scale))
+            .sum();
+        self.at_represented_scale.insert("manual_cases".to_string(), manual);
         self
     }
 }

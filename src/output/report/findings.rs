@@ -106,8 +106,8 @@ fn baseline_group(s: &Summary, name: &str, o: &OptionSummary) -> Group {
     let total = o.manual_fte.get("total");
     let manual = Para::default()
         .t(format!(
-            "Manual work: {} cases per replication, ",
-            count(o.manual_cases.get("total").copied().unwrap_or(f64::NAN))
+            "Manual work: ≈ {} cases per replication at GB scale, ",
+            gb(o.at_represented_scale.get("manual_cases").copied().unwrap_or(f64::NAN))
         ))
         .b(format!("{} FTE", wd(total.map_or(f64::NAN, |f| f.mean_weekly))))
         .t(format!(
