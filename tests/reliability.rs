@@ -334,3 +334,57 @@ fn issue12_syntax_errors_name_their_key_and_say_what_is_wrong() {
     let e = validate_text(&baseline_text().replacen("seasonality = [0.80,", "seasonality = [nan,", 1));
     assert!(e.contains("key `switching.seasonality.0`") && e.contains("month 1") && e.contains("1 problem"), "{e}");
 }
+
+#[test]
+fn issue12_merge_checks_its_shards_and_never_writes_over_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    for i in 0..2 {
+        let shard = format!("{i}/2");
+        dormsim().args(["run", "-q", "--sites", "300", "--replications", "4", "--shard", &shard, "--out", &path(&format!("s{i}"))]).assert().success();
+    }
+    // `merge s0 s1 --out s0` overwrote an input.
+    let stderr = input_error(&["merge", &path("s0"), &path("s1"), "--out", &path("s0")]);
+    assert!(stderr.contains("is one of the shards"), "{stderr}");
+    assert!(dir.path().join("s0/replications.json").exists());
+    // An edited count was merged as if real.
+    let file = dir.path().join("s1/replications.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("\"migrated\":", "\"migrated\":9999", 1)).unwrap();
+    let stderr = input_error(&["merge", &path("s0"), &path("s1"), "--out", &path("all")]);
+    assert!(stderr.contains("does not match the digest"), "{stderr}");
+    std::fs::write(&file, &text).unwrap();
+    // A shard claiming another dormsim version was merged.
+    let manifest = dir.path().join("s1/manifest.json");
+    let m = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, m.replacen(&format!("\"{}\"", env!("CARGO_PKG_VERSION")), "\"0.0.9\"", 1)).unwrap();
+    let stderr = input_error(&["merge", &path("s0"), &path("s1"), "--out", &path("all")]);
+    assert!(stderr.contains("written by dormsim 0.0.9"), "{stderr}");
+    std::fs::write(&manifest, &m).unwrap();
+    dormsim().args(["merge", &path("s0"), &path("s1"), "--out", &path("all")]).assert().success();
+    assert!(dir.path().join("all/summary.json").exists());
+}
+
+#[test]
+fn issue12_flags_out_of_range_are_input_errors_before_anything_runs() {
+    // --threads had no upper bound (100 000 threads took over a minute), --threads 0 was silently the default,
+    // --sites 0 was blamed on --set, a shard with no replication exited 1 after simulating, `--out .` failed after
+    // the whole simulation.
+    let dir = tempfile::tempdir().unwrap();
+    for (args, expected) in [
+        (vec!["run", "--threads", "0"], "0 is not in 1..=256"),
+        (vec!["run", "--threads", "100000"], "not in 1..=256"),
+        (vec!["run", "--sites", "0"], "'--sites <N>'"),
+        (vec!["run", "--sites", "-1"], "'--sites <N>'"),
+        (vec!["run", "--precision", "0.2", "--max-replications", "0"], "'--max-replications <N>'"),
+        (vec!["sensitivity", "--top", "0"], "'--top <N>'"),
+        (vec!["run", "--shard", "3/5", "--replications", "2"], "no replication falls to this shard"),
+        (vec!["run", "--sites", "100", "--replications", "1", "--out", "."], "must name a folder"),
+    ] {
+        let out = dormsim().current_dir(dir.path()).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+}

@@ -1,11 +1,15 @@
 //! `dormsim merge`: combine shard outputs into one run. Each shard folder holds its scenario text, overrides and
 //! raw replication results; the scenario is loaded again from them (and its hash checked), the replications are
 //! put back in order, and everything is summarised and written exactly as an unsplit run would be.
+//!
+//! The shards are checked, not trusted: each was written by this dormsim version, its `replications.json` matches
+//! the digest its manifest recorded (an edited or damaged file is refused), all share one scenario, and the output
+//! folder is none of them.
 
 use super::Failure;
 use anyhow::{Context, anyhow, bail};
 use dormsim::experiment::{self, ReplicationResult};
-use dormsim::output::{self, Manifest, REPLICATIONS_FILE, RunArtifacts};
+use dormsim::output::{self, Manifest, REPLICATIONS_FILE, RunArtifacts, sha256_hex};
 use dormsim::scenario::Scenario;
 use std::path::{Path, PathBuf};
 
@@ -20,14 +24,42 @@ fn read_shard(dir: &Path) -> anyhow::Result<Shard> {
     let read = |name: &str| {
         std::fs::read_to_string(dir.join(name)).with_context(|| format!("{}: cannot read {name}", dir.display()))
     };
+    let manifest: Manifest =
+        serde_json::from_str(&read("manifest.json")?).with_context(|| format!("{}: manifest.json", dir.display()))?;
+    let version = env!("CARGO_PKG_VERSION");
+    if manifest.dormsim_version != version {
+        bail!(
+            "{}: written by dormsim {}, this is {version}: results of different versions are not merged (run the \
+             shard again)",
+            dir.display(),
+            manifest.dormsim_version
+        );
+    }
+    let text = read(REPLICATIONS_FILE)?;
+    match &manifest.replications_sha256 {
+        Some(digest) if *digest == sha256_hex(&text) => {}
+        Some(_) => bail!(
+            "{}: {REPLICATIONS_FILE} does not match the digest in manifest.json: it was edited or damaged after the run",
+            dir.display()
+        ),
+        None => bail!("{}: manifest.json records no digest of {REPLICATIONS_FILE}; run the shard again", dir.display()),
+    }
     Ok(Shard {
         dir: dir.to_path_buf(),
-        manifest: serde_json::from_str(&read("manifest.json")?)
-            .with_context(|| format!("{}: manifest.json", dir.display()))?,
+        manifest,
         scenario_text: read("scenario.toml")?,
-        replications: serde_json::from_str(&read(REPLICATIONS_FILE)?)
-            .with_context(|| format!("{}: {REPLICATIONS_FILE}", dir.display()))?,
+        replications: serde_json::from_str(&text).with_context(|| format!("{}: {REPLICATIONS_FILE}", dir.display()))?,
     })
+}
+
+/// The output folder may not be one of the shards (it would be replaced before all were read).
+fn check_out_is_not_a_shard(dirs: &[PathBuf], out: &Path) -> anyhow::Result<()> {
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    let Some(out) = canonical(out) else { return Ok(()) };
+    match dirs.iter().find(|d| canonical(d).as_deref() == Some(out.as_path())) {
+        Some(d) => bail!("--out {} is one of the shards being merged; write the merge to a new folder", d.display()),
+        None => Ok(()),
+    }
 }
 
 /// The scenario of the shards: all must have the same hash, and loading the first one's text with its overrides
@@ -70,6 +102,7 @@ fn combined(scenario: &Scenario, shards: Vec<Shard>) -> anyhow::Result<Vec<Repli
 }
 
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
+    check_out_is_not_a_shard(dirs, out).map_err(Failure::input)?;
     let shards = dirs.iter().map(|d| read_shard(d)).collect::<anyhow::Result<Vec<_>>>().map_err(Failure::input)?;
     let scenario = common_scenario(&shards).map_err(Failure::input)?;
     let first = shards[0].manifest.clone();

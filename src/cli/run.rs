@@ -11,11 +11,19 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let (scenario, source, text) = super::scenario::load(args.scenario.as_deref(), &overrides)?;
     let threads = args.sim.threads();
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
-    args.sim.preflight(&scenario, &out_dir)?;
     let numbers = match args.shard {
         Some((i, n)) => experiment::shard_replications(scenario.run.replications, i, n),
         None => (0..scenario.run.replications).collect(),
     };
+    if let (Some((i, n)), true) = (args.shard, numbers.is_empty()) {
+        return Err(Failure::input(anyhow::anyhow!(
+            "--shard {i}/{n}: no replication falls to this shard (it runs the replications r with r mod {n} = {i}, and \
+             the run has {}); use at most {} shards",
+            scenario.run.replications,
+            scenario.run.replications
+        )));
+    }
+    args.sim.preflight(&scenario, &out_dir)?;
     let bar = super::progress_bar("simulating", numbers.len() as u64 * scenario.options.len() as u64);
     let started = Instant::now();
     if args.precision.target()?.is_some() {

@@ -129,12 +129,12 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         skipped: &skipped,
         percent: settings.percent,
         replications: base.run.replications,
-        top: args.top,
+        top: usize::from(args.top),
         manifest: &manifest,
         scenario_text: &text,
     };
     let files = write_sensitivity(&artifacts, &out_dir).map_err(Failure::runtime)?;
-    print!("{}", describe(&specs, &results, &skipped, args.top));
+    print!("{}", describe(&specs, &results, &skipped, usize::from(args.top)));
     eprintln!("wrote {} files to {} in {:.1} s ({} parameters)", files.len(), out_dir.display(), wall, results.len());
     Ok(())
 }

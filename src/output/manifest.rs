@@ -25,6 +25,9 @@ pub struct Manifest {
     /// What a multi-run study (`sweep`, `plan`, `sensitivity`) did: its command, keys and settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub study: Option<serde_json::Value>,
+    /// SHA-256 of `replications.json` as written, so `dormsim merge` can tell an edited or damaged shard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replications_sha256: Option<String>,
     pub wall_time_seconds: f64,
     pub events_processed: u64,
     pub events_per_second: f64,
@@ -55,10 +58,17 @@ impl Manifest {
             threads,
             precision: None,
             study: None,
+            replications_sha256: None,
             wall_time_seconds,
             events_processed,
             events_per_second: if wall_time_seconds > 0.0 { events_processed as f64 / wall_time_seconds } else { 0.0 },
             resolved_scenario: serde_json::to_value(s).expect("scenario serialises"),
         }
     }
+}
+
+/// SHA-256 of `text`, as lowercase hex.
+pub fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -17,7 +17,7 @@ pub mod sweep;
 mod tables;
 
 pub use console::render_summary;
-pub use manifest::Manifest;
+pub use manifest::{Manifest, sha256_hex};
 pub use population_table::populations_frame;
 pub use rundir::RunDir;
 pub use staging::{Staging, abandon_all, check_destination};
@@ -72,11 +72,15 @@ struct ReplicationsJson;
 /// File holding every replication's raw results: what `dormsim merge` combines across shards.
 pub const REPLICATIONS_FILE: &str = "replications.json";
 
+/// `replications.json` exactly as written (its digest goes into the manifest).
+pub fn replications_text(reps: &[crate::experiment::ReplicationResult]) -> String {
+    serde_json::to_string(reps).expect("serialisable")
+}
+
 impl Exporter for ReplicationsJson {
     fn export(&self, run: &RunArtifacts, dir: &Path) -> Result<Vec<String>, OutputError> {
         let path = dir.join(REPLICATIONS_FILE);
-        let text = serde_json::to_string(run.replications).expect("serialisable");
-        fs::write(&path, text).map_err(|e| OutputError::io(&path, e))?;
+        fs::write(&path, replications_text(run.replications)).map_err(|e| OutputError::io(&path, e))?;
         Ok(vec![REPLICATIONS_FILE.into()])
     }
 }
@@ -104,7 +108,9 @@ impl Exporter for SummaryJson {
 
 impl Exporter for ManifestJson {
     fn export(&self, run: &RunArtifacts, dir: &Path) -> Result<Vec<String>, OutputError> {
-        write_json(&dir.join("manifest.json"), run.manifest)?;
+        let mut manifest = run.manifest.clone();
+        manifest.replications_sha256 = Some(manifest::sha256_hex(&replications_text(run.replications)));
+        write_json(&dir.join("manifest.json"), &manifest)?;
         Ok(vec!["manifest.json".into()])
     }
 }

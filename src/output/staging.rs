@@ -48,6 +48,12 @@ fn written_by_dormsim(dir: &Path) -> bool {
 /// Before any work: `out_dir` must be absent, empty, or an earlier dormsim output (or `force`), and its parent must
 /// be writable.
 pub fn check_destination(out_dir: &Path, force: bool) -> Result<(), OutputError> {
+    if !matches!(out_dir.components().next_back(), Some(std::path::Component::Normal(_))) {
+        return Err(OutputError::Destination {
+            path: out_dir.to_path_buf(),
+            message: "must name a folder (not `.`, `..` or the root): the output replaces it as a whole".into(),
+        });
+    }
     if out_dir.exists() {
         if !out_dir.is_dir() {
             return Err(OutputError::Destination {
