@@ -388,3 +388,61 @@ fn issue12_flags_out_of_range_are_input_errors_before_anything_runs() {
     }
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
 }
+
+#[test]
+fn issue12_an_interrupt_leaves_no_parent_folders_behind() {
+    // `--out i/j/k` created `i/j` before simulating and left it after SIGINT (and after the memory refusal).
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("i/j/k");
+    let bin = assert_cmd::cargo::cargo_bin("dormsim");
+    let child = std::process::Command::new(bin)
+        .args(["run", "--sites", "3000000", "--replications", "4", "-q", "--out", out.to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    // SAFETY: kill(2) on the pid of a child we spawned and have not yet waited for.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "debris left");
+    // The memory refusal: nothing created either.
+    let args = ["run", "--sites", "1", "--replications", "100000", "--set", "run.horizon_days=28000"];
+    input_error(&[&args[..], &["--out", out.to_str().unwrap()]].concat());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "debris left");
+}
+
+#[test]
+fn issue12_the_next_run_restores_an_output_a_killed_run_left_aside() {
+    // A run killed between its two renames leaves the previous output only in `.NAME.previous-PID` (and perhaps a
+    // staging folder). The next write to that folder puts it back (or `dormsim report` on it), and says so.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    dormsim().args(["run", "-q", "--sites", "200", "--replications", "1", "--out", out.to_str().unwrap()]).assert().success();
+    let dead = u32::MAX - 11;
+    std::fs::rename(&out, dir.path().join(format!(".run.previous-{dead}"))).unwrap();
+    std::fs::create_dir(dir.path().join(format!(".run.staging-{dead}"))).unwrap();
+    let out_report = dormsim().args(["report"]).arg(&out).output().unwrap();
+    // `report` on the missing folder first recovers it, then rebuilds its report.
+    let stderr = String::from_utf8_lossy(&out_report.stderr);
+    assert!(out_report.status.success(), "{stderr}");
+    assert!(stderr.contains("restored") && stderr.contains("removed"), "{stderr}");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["run"]);
+}
+
+#[test]
+fn issue12_report_on_a_damaged_run_folder_is_an_input_error() {
+    // A corrupted summary or Parquet table exited 1 (a missing summary exited 2).
+    let dir = tempfile::tempdir().unwrap();
+    for (file, damage) in [("summary.json", Some("{\"broken\":")), ("populations.parquet", Some("garbage")), ("weekly.parquet", None)] {
+        let out = dir.path().join(file.replace('.', "_"));
+        dormsim().args(["run", "-q", "--sites", "200", "--replications", "1", "--out", out.to_str().unwrap()]).assert().success();
+        match damage {
+            Some(text) => std::fs::write(out.join(file), text).unwrap(),
+            None => std::fs::remove_file(out.join(file)).unwrap(),
+        }
+        let stderr = input_error(&["report", out.to_str().unwrap()]);
+        assert!(stderr.contains(file), "{file}: {stderr}");
+    }
+}

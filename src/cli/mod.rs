@@ -324,6 +324,7 @@ impl SimulationArgs {
 
     /// Check before any work that the output folder may be written and that the run fits in memory.
     pub fn preflight(&self, s: &dormsim::scenario::Scenario, out_dir: &std::path::Path) -> Result<(), Failure> {
+        recover(out_dir);
         dormsim::output::check_destination(out_dir, self.force).map_err(Failure::input)?;
         guard_memory(s, self.threads(), self.force)
     }
@@ -334,6 +335,13 @@ impl SimulationArgs {
             None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             Some(n) => usize::from(n),
         }
+    }
+}
+
+/// Put back or clean up what killed runs left beside `out_dir`, and say so on stderr.
+fn recover(out_dir: &std::path::Path) {
+    for note in dormsim::output::recover(out_dir) {
+        eprintln!("note: {note}");
     }
 }
 
@@ -421,13 +429,23 @@ fn parse_shard(s: &str) -> Result<(u32, u32), String> {
 }
 
 fn report(run_dir: &std::path::Path) -> Result<(), Failure> {
+    recover(run_dir);
     if !run_dir.join("summary.json").is_file() {
         return Err(Failure::input(anyhow::anyhow!(
             "{} is not a dormsim run folder (no summary.json)",
             run_dir.display()
         )));
     }
-    let files = dormsim::output::rebuild_report(run_dir).map_err(Failure::runtime)?;
+    // A run folder whose files cannot be read (damaged JSON or Parquet, a missing table) is bad input: exit 2.
+    let files = dormsim::output::rebuild_report(run_dir).map_err(|e| match e {
+        dormsim::output::OutputError::Read { .. } | dormsim::output::OutputError::Table { .. } => Failure::input(e),
+        dormsim::output::OutputError::Io { ref path, ref cause }
+            if cause.kind() == std::io::ErrorKind::NotFound && path.starts_with(run_dir) =>
+        {
+            Failure::input(anyhow::anyhow!("{e} (the run folder is incomplete: run the scenario again)"))
+        }
+        other => Failure::runtime(other),
+    })?;
     eprintln!("wrote {} files to {}", files.len(), run_dir.display());
     Ok(())
 }
@@ -440,6 +458,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Calendar(args) => calendar::calendar(args),
         Command::Report { run_dir } => report(&run_dir),
         Command::Merge { shards, out, force } => {
+            recover(&out);
             dormsim::output::check_destination(&out, force).map_err(Failure::input)?;
             merge::merge(&shards, &out)
         }
