@@ -446,3 +446,10 @@ fn issue12_report_on_a_damaged_run_folder_is_an_input_error() {
         assert!(stderr.contains(file), "{file}: {stderr}");
     }
 }
+
+#[test]
+fn issue12_an_unknown_plan_metric_is_reported_once() {
+    // The message was printed twice (once as the error, once as its source).
+    let stderr = input_error(&["plan", "--target", "expedited.bogus<=3", "--adjust", "dcc.daily_capacity"]);
+    assert_eq!(stderr.matches("unknown metric `bogus`").count(), 1, "{stderr}");
+}

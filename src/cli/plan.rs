@@ -232,7 +232,11 @@ number of replications; treat the answer with care or add replications",
             .checks
             .iter()
             .map(|c| {
-                format!("{} mean {:.3} bound {:.3} {}", c.metric, c.mean, c.bound, if c.meets { "ok" } else { "FAILS" })
+                if c.mean.is_finite() {
+                    format!("{} mean {:.3} bound {:.3} {}", c.metric, c.mean, c.bound, if c.meets { "ok" } else { "FAILS" })
+                } else {
+                    format!("{} not measured (no episode to measure) FAILS", c.metric)
+                }
             })
             .collect();
         let _ = writeln!(out, "  {} = {:>10}: {}{mark}", p.key, e.value, checks.join("; "));

@@ -40,12 +40,19 @@ pub struct Target {
 pub enum PlanError {
     #[error("--target `{0}`: expected METRIC<=VALUE or METRIC>=VALUE, e.g. expedited.restored_wd_p95<=20")]
     Target(String),
+    /// The metric's own message, prefixed (not chained as a source, which printed it twice).
     #[error("--target: {0}")]
-    Metric(#[from] MetricError),
+    Metric(MetricError),
     #[error(transparent)]
     Experiment(#[from] ExperimentError),
     #[error("at {key}={value}: {message}")]
     Scenario { key: String, value: String, message: String },
+}
+
+impl From<MetricError> for PlanError {
+    fn from(e: MetricError) -> Self {
+        PlanError::Metric(e)
+    }
 }
 
 impl Target {
