@@ -453,3 +453,15 @@ fn issue12_an_unknown_plan_metric_is_reported_once() {
     let stderr = input_error(&["plan", "--target", "expedited.bogus<=3", "--adjust", "dcc.daily_capacity"]);
     assert_eq!(stderr.matches("unknown metric `bogus`").count(), 1, "{stderr}");
 }
+
+#[test]
+fn issue12_a_run_folder_of_another_scenario_is_not_replaced_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let small = |name: &str| vec!["run".to_string(), "-q".into(), "--sites".into(), "200".into(), "--replications".into(), "1".into(), "--set".into(), format!("name=\"{name}\""), "--out".into(), out.to_str().unwrap().into()];
+    dormsim().args(small("first")).assert().success();
+    let args = small("second");
+    let stderr = input_error(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(stderr.contains("holds a run of scenario `first`"), "{stderr}");
+    dormsim().args(small("second")).arg("--force").assert().success();
+}

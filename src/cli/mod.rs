@@ -326,6 +326,7 @@ impl SimulationArgs {
     pub fn preflight(&self, s: &dormsim::scenario::Scenario, out_dir: &std::path::Path) -> Result<(), Failure> {
         recover(out_dir);
         dormsim::output::check_destination(out_dir, self.force).map_err(Failure::input)?;
+        dormsim::output::check_same_scenario(out_dir, &s.name, self.force).map_err(Failure::input)?;
         guard_memory(s, self.threads(), self.force)
     }
 

@@ -122,6 +122,27 @@ fn written_by_dormsim(dir: &Path) -> bool {
         .is_some_and(|m| m.get("dormsim_version").is_some())
 }
 
+/// The scenario name recorded in `dir/manifest.json`, if dormsim wrote it.
+fn scenario_of(dir: &Path) -> Option<String> {
+    let text = fs::read_to_string(dir.join("manifest.json")).ok()?;
+    let m: serde_json::Value = serde_json::from_str(&text).ok()?;
+    m.get("scenario_name")?.as_str().map(str::to_string)
+}
+
+/// An existing run folder of *another* scenario is not replaced without `force`: a mistyped `--out` must not
+/// delete someone else's results.
+pub fn check_same_scenario(out_dir: &Path, scenario: &str, force: bool) -> Result<(), OutputError> {
+    match scenario_of(out_dir) {
+        Some(other) if other != scenario && !force => Err(OutputError::Destination {
+            path: out_dir.to_path_buf(),
+            message: format!(
+                "holds a run of scenario `{other}`, not `{scenario}`; choose another --out or pass --force to replace it"
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The nearest ancestor of `path` that exists (`.` for a relative path with none).
 fn nearest_existing(path: &Path) -> PathBuf {
     path.ancestors()
@@ -354,5 +375,18 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("summary.json")).unwrap(), "old");
         assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
         assert!(recover(&out).is_empty());
+    }
+
+    #[test]
+    fn a_run_of_another_scenario_is_not_replaced_without_force() {
+        let _serial = serial();
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("run");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("manifest.json"), r#"{"dormsim_version": "0.1.0", "scenario_name": "gb-full"}"#).unwrap();
+        let e = check_same_scenario(&out, "baseline-2020", false).unwrap_err().to_string();
+        assert!(e.contains("holds a run of scenario `gb-full`"), "{e}");
+        assert!(check_same_scenario(&out, "gb-full", false).is_ok());
+        assert!(check_same_scenario(&out, "baseline-2020", true).is_ok());
     }
 }
