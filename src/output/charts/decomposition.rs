@@ -4,12 +4,11 @@
 //! compare across populations. Drawn from `populations.parquet`.
 
 use super::data::{Table, finite_max, option_names};
-use super::keyed::Keyed;
+use super::keyed::{self, Keyed};
 use super::legend::{self, Key};
 use super::{DrawResult, OutputError, Plot, RunDir, style};
 use crate::metrics::Stage;
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -32,7 +31,7 @@ pub struct Decomposition {
     panels: Vec<Panel>,
 }
 
-type Coords = Cartesian2d<RangedCoordf64, Keyed>;
+type Coords = keyed::OptionRows;
 
 /// Pixels per bar row, and around each panel's bars.
 const ROW: u32 = 38;
@@ -145,19 +144,8 @@ impl Decomposition {
             let i = n as i64 - 1 - y.round() as i64;
             if (0..n as i64).contains(&i) { p.bars[i as usize].option.clone() } else { String::new() }
         };
-        chart
-            .configure_mesh()
-            .bold_line_style(style::GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(style::AXIS)
-            .x_labels(10)
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&name_of)
-            .x_desc(if last { "Mean working days dormant per episode, inside the horizon" } else { "" })
-            .axis_desc_style(style::axis_title())
-            .label_style(style::tick())
-            .y_label_style(style::text(14.0, style::INK))
-            .draw()?;
+        let x_desc = if last { "Mean working days dormant per episode, inside the horizon" } else { "" };
+        keyed::option_rows_mesh(&mut chart, &|v| format!("{v:.0}"), &name_of, x_desc)?;
         for (i, bar) in p.bars.iter().enumerate() {
             self.bar(&mut chart, bar, (n - 1 - i) as f64)?;
         }

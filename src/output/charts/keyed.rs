@@ -3,9 +3,37 @@
 //! [`Keyed::auto`] the ticks are plotters' own and there are no light grid lines (they would otherwise crowd an axis
 //! whose partner axis has light lines on chosen dates).
 
+use super::{DrawResult, style};
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
 use std::ops::Range;
+
+/// A chart with a numeric x axis and one row per option on a keyed y axis (reduction, decomposition).
+pub type OptionRows = Cartesian2d<RangedCoordf64, Keyed>;
+
+/// The mesh those charts share: grid on x only, x ticks by `x_fmt`, one y label per row from `row_label`, and an x
+/// axis title (empty for none).
+pub fn option_rows_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, OptionRows>,
+    x_fmt: &dyn Fn(&f64) -> String,
+    row_label: &dyn Fn(&f64) -> String,
+    x_desc: &str,
+) -> DrawResult<DB> {
+    chart
+        .configure_mesh()
+        .bold_line_style(style::GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(style::AXIS)
+        .x_labels(10)
+        .x_label_formatter(x_fmt)
+        .y_label_formatter(row_label)
+        .x_desc(x_desc)
+        .axis_desc_style(style::axis_title())
+        .label_style(style::tick())
+        .y_label_style(style::text(14.0, style::INK))
+        .draw()
+}
 
 #[derive(Clone)]
 pub struct Keyed {

@@ -2,11 +2,10 @@
 //! dormancy with its 95% CI, on both clocks (SSD to migration, SSD to restored smart service), in working days, with
 //! a zero line. One replication gives no interval: the point is drawn alone.
 
-use super::keyed::Keyed;
+use super::keyed::{self, Keyed};
 use super::legend::{self, Key};
 use super::{DrawResult, Plot, RunDir, style};
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// The two clocks' legend texts: a filled circle for the first, a hollow square for the second.
@@ -24,7 +23,7 @@ pub struct Reduction {
     rows: Vec<Row>,
 }
 
-type Coords = Cartesian2d<RangedCoordf64, Keyed>;
+type Coords = keyed::OptionRows;
 
 /// Value label beside a point: "7.75 WD [7.66, 7.84]".
 pub fn value_label(mean: f64, ci: Option<[f64; 2]>) -> String {
@@ -156,23 +155,12 @@ impl Plot for Reduction {
             let i = n as i64 - 1 - y.round() as i64;
             if (0..n as i64).contains(&i) { self.rows[i as usize].option.clone() } else { String::new() }
         };
-        chart
-            .configure_mesh()
-            .bold_line_style(style::GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(style::AXIS)
-            .x_labels(10)
-            .x_label_formatter(&|v| format!("{v:.1}"))
-            .y_label_formatter(&label_of)
-            .x_desc(format!(
-                "Reduction in mean dormancy vs {}, all migrated episodes begun in the run (mixes populations; WD; > 0 \
-                 = faster)",
-                self.baseline
-            ))
-            .axis_desc_style(style::axis_title())
-            .label_style(style::tick())
-            .y_label_style(style::text(14.0, style::INK))
-            .draw()?;
+        let x_desc = format!(
+            "Reduction in mean dormancy vs {}, all migrated episodes begun in the run (mixes populations; WD; > 0 = \
+             faster)",
+            self.baseline
+        );
+        keyed::option_rows_mesh(&mut chart, &|v| format!("{v:.1}"), &label_of, &x_desc)?;
         let zero = [(0.0, -0.6), (0.0, n as f64 - 0.4)];
         chart.draw_series(std::iter::once(PathElement::new(zero, style::INK.stroke_width(1))))?;
         for i in 0..n {
