@@ -178,7 +178,8 @@ fn set_every_key(data: &[u8]) -> bool {
     let _ = s.hash();
     let _ = experiment::calendar_for(&s);
     let horizon = s.run.horizon_days.min(120);
-    let tiny = [set, "fleet.installations=20".into(), "run.replications=1".into(), format!("run.horizon_days={horizon}")];
+    let tiny =
+        [set, "fleet.installations=20".into(), "run.replications=1".into(), format!("run.horizon_days={horizon}")];
     let Ok(t) = Scenario::baseline(&tiny) else { return false };
     let Ok(reps) = experiment::run(&t, &[0], Execution { threads: 1 }, &|| {}) else { return false };
     if let Err(e) = experiment::check_results(&t, &reps) {

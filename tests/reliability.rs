@@ -455,7 +455,8 @@ fn issue12_merge_refuses_replication_results_that_do_not_fit_their_scenario() {
     for i in 0..2 {
         let shard = format!("{i}/2");
         let out = path(&format!("s{i}"));
-        dormsim().args(["run", "-q", "--sites", "50", "--replications", "2", "--shard", &shard, "--out", &out]).assert().success();
+        let args = ["run", "-q", "--sites", "50", "--replications", "2", "--shard", &shard, "--out", &out];
+        dormsim().args(args).assert().success();
     }
     let file = dir.path().join("s1/replications.json");
     let good = std::fs::read_to_string(&file).unwrap();

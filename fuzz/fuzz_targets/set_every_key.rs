@@ -42,7 +42,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = s.hash();
     let _ = experiment::calendar_for(&s);
     let horizon = s.run.horizon_days.min(MAX_HORIZON_DAYS);
-    let tiny = [set, "fleet.installations=20".into(), "run.replications=1".into(), format!("run.horizon_days={horizon}")];
+    let tiny =
+        [set, "fleet.installations=20".into(), "run.replications=1".into(), format!("run.horizon_days={horizon}")];
     let Ok(t) = Scenario::baseline(&tiny) else { return };
     let Ok(reps) = experiment::run(&t, &[0], Execution { threads: 1 }, &|| {}) else { return };
     if let Err(e) = experiment::check_results(&t, &reps) {

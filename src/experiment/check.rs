@@ -81,7 +81,10 @@ pub fn weeks_of(s: &Scenario) -> usize {
 
 fn check_weekly(s: &Scenario, w: &Weekly) -> Result<(), String> {
     if w.horizon_days != s.run.horizon_days {
-        return Err(format!("weekly.horizon_days is {}, the scenario's horizon is {}", w.horizon_days, s.run.horizon_days));
+        return Err(format!(
+            "weekly.horizon_days is {}, the scenario's horizon is {}",
+            w.horizon_days, s.run.horizon_days
+        ));
     }
     let weeks = weeks_of(s);
     let series = [
@@ -99,7 +102,11 @@ fn check_weekly(s: &Scenario, w: &Weekly) -> Result<(), String> {
         check_len(&format!("weekly.{name}"), v.len(), weeks)?;
     }
     if w.manual.len() != ManualCase::COUNT {
-        return Err(format!("weekly.manual has {} series, one per case type ({}) expected", w.manual.len(), ManualCase::COUNT));
+        return Err(format!(
+            "weekly.manual has {} series, one per case type ({}) expected",
+            w.manual.len(),
+            ManualCase::COUNT
+        ));
     }
     for (case, v) in ManualCase::ALL.iter().zip(&w.manual) {
         check_len(&format!("weekly.manual.{}", case.name()), v.len(), weeks)?;
@@ -108,11 +115,7 @@ fn check_weekly(s: &Scenario, w: &Weekly) -> Result<(), String> {
 }
 
 fn check_len(name: &str, len: usize, weeks: usize) -> Result<(), String> {
-    if len == weeks {
-        Ok(())
-    } else {
-        Err(format!("{name} has {len} weeks, the horizon has {weeks}"))
-    }
+    if len == weeks { Ok(()) } else { Err(format!("{name} has {len} weeks, the horizon has {weeks}")) }
 }
 
 /// A histogram's count is the sum of its bins, and no value exceeds the horizon (an episode counted here begins
