@@ -219,3 +219,49 @@ fn each_set_every_key_seed_sets_the_key_its_name_says() {
         assert_eq!(key_and_value(&data).map(|(k, _)| k), Some(named), "{name}");
     }
 }
+
+#[test]
+fn every_key_of_the_baseline_with_edge_values_applies_and_runs_or_fails_without_panicking() {
+    // A deterministic sweep of what `set_every_key` explores at random: each of the baseline's scalar keys with
+    // values at the edges of every type (zero, negative, huge, fractional, out of range for i32/u32/i64, non-finite
+    // floats, empty, text, dates, a table). Each input goes through the target's calls; none may panic.
+    let values = [
+        "0",
+        "-1",
+        "1",
+        "0.5",
+        "1e300",
+        "-1e300",
+        "nan",
+        "inf",
+        "2147483648",
+        "4294967296",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "",
+        "x",
+        "\"\"",
+        "2020-02-29",
+        "0001-01-01",
+        "9999-12-31",
+        "{}",
+        "[]",
+        "true",
+    ];
+    let mut panicked = Vec::new();
+    let mut simulated = 0;
+    for (i, key) in KEYS.iter().enumerate() {
+        for v in values {
+            let mut data = (i as u16).to_le_bytes().to_vec();
+            data.extend_from_slice(v.as_bytes());
+            match catch_unwind(AssertUnwindSafe(|| set_every_key(&data))) {
+                Ok(ran) => simulated += usize::from(ran),
+                Err(_) => panicked.push(format!("{key}={v}")),
+            }
+        }
+    }
+    println!("{} overrides, {simulated} simulated", KEYS.len() * values.len());
+    assert!(panicked.is_empty(), "{} overrides panicked: {panicked:#?}", panicked.len());
+    // Many keys accept 0, 1 or 0.5 and the tiny run follows.
+    assert!(simulated >= KEYS.len(), "only {simulated} overrides reached the simulation");
+}
