@@ -465,3 +465,53 @@ fn issue12_a_run_folder_of_another_scenario_is_not_replaced_without_force() {
     assert!(stderr.contains("holds a run of scenario `first`"), "{stderr}");
     dormsim().args(small("second")).arg("--force").assert().success();
 }
+
+#[test]
+fn issue12_merge_refuses_replication_results_that_do_not_fit_their_scenario() {
+    use dormsim::experiment::ReplicationResult;
+    let dir = tempfile::tempdir().unwrap();
+    let path = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    for i in 0..2 {
+        let shard = format!("{i}/2");
+        let out = path(&format!("s{i}"));
+        let args = ["run", "-q", "--sites", "50", "--replications", "2", "--shard", &shard, "--out", &out];
+        dormsim().args(args).assert().success();
+    }
+    let file = dir.path().join("s1/replications.json");
+    let good = std::fs::read_to_string(&file).unwrap();
+    // Damage s1's results, then record the digest of the damaged file, as a hand-made shard would: the digest
+    // check passes, and before issue 12 the summary indexed out of bounds (a panic, exit 101).
+    let damage = |f: &dyn Fn(&mut Vec<ReplicationResult>)| {
+        let mut reps: Vec<ReplicationResult> = serde_json::from_str(&good).unwrap();
+        f(&mut reps);
+        let text = dormsim::output::replications_text(&reps);
+        std::fs::write(&file, &text).unwrap();
+        let manifest = dir.path().join("s1/manifest.json");
+        let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+        m["replications_sha256"] = dormsim::output::sha256_hex(&text).into();
+        std::fs::write(&manifest, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    };
+    let merge = || dormsim().args(["merge", &path("s0"), &path("s1"), "--out", &path("all")]).output().unwrap();
+    let refused = |f: &dyn Fn(&mut Vec<ReplicationResult>)| {
+        damage(f);
+        let out = merge();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        stderr
+    };
+    let stderr = refused(&|r| {
+        r[0].options.pop();
+    });
+    // s1 holds replication 1 of 2; the baseline has 3 options.
+    assert!(stderr.contains("s1: replications.json does not fit the scenario: replication 1: 2 options"), "{stderr}");
+    let stderr = refused(&|r| r[0].options[0].weekly.new_dormant.truncate(10));
+    // The baseline's horizon of 730 days is 105 weeks.
+    assert!(stderr.contains("weekly.new_dormant has 10 weeks, the horizon has 105"), "{stderr}");
+    let stderr = refused(&|r| r[0].paired.truncate(1));
+    assert!(stderr.contains("1 paired comparisons, the scenario has 3 options"), "{stderr}");
+    assert!(!dir.path().join("all").exists(), "nothing is written on an input error");
+    // The same results re-serialised undamaged (with their digest) merge.
+    damage(&|_| {});
+    assert!(merge().status.success());
+    assert!(dir.path().join("all/summary.json").exists());
+}

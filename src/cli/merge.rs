@@ -4,7 +4,8 @@
 //!
 //! The shards are checked, not trusted: each was written by this dormsim version, its `replications.json` matches
 //! the digest its manifest recorded (an edited or damaged file is refused), all share one scenario, and the output
-//! folder is none of them.
+//! folder is none of them, and every shard's results fit the scenario (`experiment::check_results`: options,
+//! weekly series, histograms, replication numbers), so a hand-made file cannot make the summary index out of bounds.
 
 use super::Failure;
 use anyhow::{Context, anyhow, bail};
@@ -85,6 +86,16 @@ fn common_scenario(shards: &[Shard]) -> anyhow::Result<Scenario> {
     Ok(scenario)
 }
 
+/// Each shard's replication results fit the scenario (options, weekly series, histograms, replication numbers),
+/// so nothing downstream indexes out of bounds on a hand-made or foreign `replications.json`.
+fn check_shard_results(scenario: &Scenario, shards: &[Shard]) -> anyhow::Result<()> {
+    for s in shards {
+        experiment::check_results(scenario, &s.replications)
+            .map_err(|e| anyhow!("{}: {REPLICATIONS_FILE} does not fit the scenario: {e}", s.dir.display()))?;
+    }
+    Ok(())
+}
+
 /// All replications in order; every replication of the scenario exactly once.
 fn combined(scenario: &Scenario, shards: Vec<Shard>) -> anyhow::Result<Vec<ReplicationResult>> {
     let mut reps: Vec<ReplicationResult> = shards.into_iter().flat_map(|s| s.replications).collect();
@@ -105,6 +116,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
     check_out_is_not_a_shard(dirs, out).map_err(Failure::input)?;
     let shards = dirs.iter().map(|d| read_shard(d)).collect::<anyhow::Result<Vec<_>>>().map_err(Failure::input)?;
     let scenario = common_scenario(&shards).map_err(Failure::input)?;
+    check_shard_results(&scenario, &shards).map_err(Failure::input)?;
     let first = shards[0].manifest.clone();
     let text = shards[0].scenario_text.clone();
     let wall: f64 = shards.iter().map(|s| s.manifest.wall_time_seconds).sum();

@@ -5,6 +5,7 @@
 //! the requested size and are collected in replication order, so results do not depend on the thread count.
 
 pub mod breakdown;
+mod check;
 pub mod metric;
 pub mod plan;
 mod precision;
@@ -13,6 +14,7 @@ mod summary;
 pub mod sweep;
 pub mod warmup;
 
+pub use check::check_results;
 pub use precision::{BATCH as PRECISION_BATCH, PrecisionRecord, headline_half_width, run_to_precision};
 pub use summary::{Comparison, DistributionSummary, FteSummary, OptionSummary, Summary, summarise, weekly_fte};
 
