@@ -127,11 +127,11 @@ fn merge_inputs(data: &[u8]) -> bool {
         let _ = serde_json::to_string(&m);
     }
     let mut summarised = false;
-    if let Some(Ok(reps)) = replications.map(serde_json::from_str::<Vec<ReplicationResult>>) {
-        if experiment::check_results(&MERGE_SCENARIO, &reps).is_ok() {
-            let _ = serde_json::to_string(&experiment::summarise(&MERGE_SCENARIO, &reps));
-            summarised = true;
-        }
+    if let Some(Ok(reps)) = replications.map(serde_json::from_str::<Vec<ReplicationResult>>)
+        && experiment::check_results(&MERGE_SCENARIO, &reps).is_ok()
+    {
+        let _ = serde_json::to_string(&experiment::summarise(&MERGE_SCENARIO, &reps));
+        summarised = true;
     }
     if let Some(Ok(s)) = summary.map(serde_json::from_str::<Summary>) {
         let _ = serde_json::to_string(&s);

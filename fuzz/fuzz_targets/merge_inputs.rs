@@ -23,10 +23,10 @@ fuzz_target!(|data: &[u8]| {
     if let Some(Ok(m)) = manifest.map(serde_json::from_str::<Manifest>) {
         let _ = serde_json::to_string(&m);
     }
-    if let Some(Ok(reps)) = replications.map(serde_json::from_str::<Vec<ReplicationResult>>) {
-        if experiment::check_results(&SCENARIO, &reps).is_ok() {
-            let _ = serde_json::to_string(&experiment::summarise(&SCENARIO, &reps));
-        }
+    if let Some(Ok(reps)) = replications.map(serde_json::from_str::<Vec<ReplicationResult>>)
+        && experiment::check_results(&SCENARIO, &reps).is_ok()
+    {
+        let _ = serde_json::to_string(&experiment::summarise(&SCENARIO, &reps));
     }
     if let Some(Ok(s)) = summary.map(serde_json::from_str::<Summary>) {
         let _ = serde_json::to_string(&s);
