@@ -282,13 +282,19 @@ mod tests {
         SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    #[test]
-    fn an_uncommitted_staging_folder_disappears_and_the_destination_is_untouched() {
-        let _serial = serial();
+    /// A temporary root holding an existing destination `run` with one file `name` containing `text`.
+    fn existing_run(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("run");
         fs::create_dir_all(&out).unwrap();
-        fs::write(out.join("summary.json"), "old").unwrap();
+        fs::write(out.join(name), text).unwrap();
+        (root, out)
+    }
+
+    #[test]
+    fn an_uncommitted_staging_folder_disappears_and_the_destination_is_untouched() {
+        let _serial = serial();
+        let (root, out) = existing_run("summary.json", "old");
         {
             let s = Staging::new(&out).unwrap();
             fs::write(s.path().join("summary.json"), "half").unwrap();
@@ -300,10 +306,7 @@ mod tests {
     #[test]
     fn a_commit_replaces_the_whole_folder() {
         let _serial = serial();
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("run");
-        fs::create_dir_all(&out).unwrap();
-        fs::write(out.join("stale.csv"), "old").unwrap();
+        let (root, out) = existing_run("stale.csv", "old");
         let s = Staging::new(&out).unwrap();
         fs::write(s.path().join("summary.json"), "new").unwrap();
         s.commit().unwrap();
@@ -346,10 +349,7 @@ mod tests {
     fn a_commit_caught_between_its_renames_is_undone_by_abandon_all() {
         let _serial = serial();
         // Issue 12: SIGINT between the two renames left the run only in `.NAME.previous-PID`.
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("run");
-        fs::create_dir_all(&out).unwrap();
-        fs::write(out.join("summary.json"), "old").unwrap();
+        let (root, out) = existing_run("summary.json", "old");
         let s = Staging::new(&out).unwrap();
         fs::write(s.path().join("summary.json"), "new").unwrap();
         // The first rename of a commit, then the signal.
