@@ -20,8 +20,7 @@ pub enum Party {
 }
 
 impl Party {
-    pub const ALL: [Party; 5] =
-        [Party::Dcc, Party::GainingSupplier, Party::LosingSupplier, Party::Smso, Party::Secas];
+    pub const ALL: [Party; 5] = [Party::Dcc, Party::GainingSupplier, Party::LosingSupplier, Party::Smso, Party::Secas];
     pub const COUNT: usize = Self::ALL.len();
 
     pub fn name(self) -> &'static str {

@@ -68,7 +68,8 @@ fn tracked(s: &Scenario, option: usize) -> Vec<dormsim::metrics::Tracked> {
     let fleet = fleet::generate(s, &streams);
     let history = arrivals::generate(s, &fleet, &streams);
     let order = process::active_order(&fleet);
-    let ctx = Context { scenario: s, calendar: &calendar, fleet: &fleet, history: &history, streams, active_order: &order };
+    let ctx =
+        Context { scenario: s, calendar: &calendar, fleet: &fleet, history: &history, streams, active_order: &order };
     process::simulate(&ctx, option).tracked
 }
 
@@ -128,7 +129,8 @@ fn issue11_with_capacity_binding_every_notified_date_is_kept_unless_firmware_or_
     for m in &run(&s, 2)[0].options {
         let n = &m.notified;
         assert_eq!(n.missed[Stage::Capacity as usize], 0);
-        let explained: u64 = [Stage::FirmwareLate, Stage::Retry, Stage::Halt].iter().map(|s| n.missed[*s as usize]).sum();
+        let explained: u64 =
+            [Stage::FirmwareLate, Stage::Retry, Stage::Halt].iter().map(|s| n.missed[*s as usize]).sum();
         assert_eq!(n.kept + explained, n.migrations);
         assert!(explained > 0);
     }
@@ -155,7 +157,11 @@ fn issue11_the_manual_effort_difference_reaches_the_same_conclusion_whatever_the
     }
     for option in 0..verdicts[0].len() {
         let per_day: Vec<i32> = verdicts.iter().map(|v| v[option]).collect();
-        assert!(!(per_day.contains(&1) && per_day.contains(&-1)), "option {}: verdicts by weekday {per_day:?}", option + 1);
+        assert!(
+            !(per_day.contains(&1) && per_day.contains(&-1)),
+            "option {}: verdicts by weekday {per_day:?}",
+            option + 1
+        );
     }
     // Expedited does cost more manual work (in the baseline, every weekday).
     assert!(verdicts.iter().all(|v| v[0] == 1), "{verdicts:?}");

@@ -40,7 +40,12 @@ fn issue12_every_numeric_key_at_a_hostile_value_either_is_refused_by_validate_an
             let set = vec![format!("{key}={value}"), "fleet.installations=200".into(), "run.replications=1".into()];
             let problems = Scenario::check_all(EMBEDDED_BASELINE, "baseline", &set);
             let loaded = Scenario::load(EMBEDDED_BASELINE, "baseline", &set);
-            assert_eq!(problems.is_empty(), loaded.is_ok(), "{key}={value}: validate {problems:?} vs load {:?}", loaded.as_ref().err());
+            assert_eq!(
+                problems.is_empty(),
+                loaded.is_ok(),
+                "{key}={value}: validate {problems:?} vs load {:?}",
+                loaded.as_ref().err()
+            );
             let Ok(s) = loaded else {
                 refused += 1;
                 continue;

@@ -112,7 +112,12 @@ fn any_case() -> impl Strategy<Value = Case> {
         (0u32..=3, any::<bool>(), 0.0..=2.0f64, 0u32..=6, 0u32..=6, 0u32..=10, 1u32..=5),
     )
         .prop_map(
-            |((a, b, c), (smso_fail, dcc_fail, smso_max, dcc_max), (servers, capacity, removal, backlog, age), extra)| {
+            |(
+                (a, b, c),
+                (smso_fail, dcc_fail, smso_max, dcc_max),
+                (servers, capacity, removal, backlog, age),
+                extra,
+            )| {
                 let mut case = build_case(a, b, c);
                 let o = &mut case.overrides;
                 let (lag, fifo, margin, grace, flag, mode_lag, secas) = extra;

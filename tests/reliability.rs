@@ -197,14 +197,28 @@ fn issue12_a_duration_too_long_for_the_model_is_refused_by_validate_and_run_alik
     ] {
         let validate = dormsim().args(["validate", "scenarios/baseline.toml", "--set", set]).output().unwrap();
         assert_eq!(validate.status.code(), Some(2), "{set}");
-        let stderr = input_error(&["run", "--sites", "200", "--replications", "1", "--set", set, "--out", out.to_str().unwrap()]);
+        let stderr = input_error(&[
+            "run",
+            "--sites",
+            "200",
+            "--replications",
+            "1",
+            "--set",
+            set,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert!(stderr.contains(key) && stderr.contains("exceeds the longest duration"), "{set}: {stderr}");
         assert!(!out.exists());
     }
     // A sensible median with an absurd tail validates, and runs: draws are cut to the cap.
     let set = "smsos.ioc.lead_time_wd={kind = \"lognormal\", median = 2, p95 = 1e300}";
     dormsim().args(["validate", "scenarios/baseline.toml", "--set", set]).assert().success();
-    dormsim().args(["run", "-q", "--sites", "200", "--replications", "1", "--set", set, "--out"]).arg(&out).assert().success();
+    dormsim()
+        .args(["run", "-q", "--sites", "200", "--replications", "1", "--set", set, "--out"])
+        .arg(&out)
+        .assert()
+        .success();
 }
 
 #[test]
@@ -215,7 +229,11 @@ fn issue12_a_scenario_name_that_is_not_a_plain_folder_name_is_refused_before_any
     let dir = tempfile::tempdir().unwrap();
     let long = "a".repeat(1 << 20);
     for name in ["", "../escaped", "/tmp/absolute", ".", "..", ".hidden", "a/b", "nul\u{0}", long.as_str()] {
-        let text = baseline_text().replacen("name = \"baseline-2020\"", &format!("name = {}", toml::Value::String(name.into())), 1);
+        let text = baseline_text().replacen(
+            "name = \"baseline-2020\"",
+            &format!("name = {}", toml::Value::String(name.into())),
+            1,
+        );
         let file = dir.path().join("named.toml");
         std::fs::write(&file, text).unwrap();
         let out = dormsim().current_dir(dir.path()).args(["run", "named.toml", "--sites", "100"]).output().unwrap();
@@ -289,7 +307,10 @@ fn issue12_the_calendar_refuses_years_its_rules_do_not_describe() {
     // Year 0, `+99999` and `-0001` were accepted and given invented holidays (`-0001` got clap's tip about a flag).
     for from in ["0000-01-01", "+99999-01-01", "-0001-01-01", "1977-12-31"] {
         let stderr = input_error(&["calendar", "--from", from, "--to", "2024-12-31"]);
-        assert!(stderr.contains("outside the years the calendar describes") || stderr.contains("expected YYYY-MM-DD"), "{from}: {stderr}");
+        assert!(
+            stderr.contains("outside the years the calendar describes") || stderr.contains("expected YYYY-MM-DD"),
+            "{from}: {stderr}"
+        );
     }
     dormsim().args(["calendar", "--from", "1978-01-01", "--to", "2099-12-31", "--count"]).assert().success();
     // A scenario must lie in those years too.
@@ -300,13 +321,26 @@ fn issue12_the_calendar_refuses_years_its_rules_do_not_describe() {
 #[test]
 fn issue12_a_typo_in_the_sensitivity_settings_is_caught_by_validate() {
     // `[sensitivity] exclude` with a misspelt key validated, and the study silently varied the key.
-    let stderr = input_error(&["validate", "scenarios/baseline.toml", "--set", "sensitivity.exclude=[\"dcc.daily_capasity\"]"]);
-    assert!(stderr.contains("sensitivity.exclude.0") && stderr.contains("did you mean `dcc.daily_capacity`?"), "{stderr}");
     let stderr =
-        input_error(&["validate", "scenarios/baseline.toml", "--set", "sensitivity.bounds={\"dcc.dormant_shar\" = [0.1, 0.5]}"]);
+        input_error(&["validate", "scenarios/baseline.toml", "--set", "sensitivity.exclude=[\"dcc.daily_capasity\"]"]);
+    assert!(
+        stderr.contains("sensitivity.exclude.0") && stderr.contains("did you mean `dcc.daily_capacity`?"),
+        "{stderr}"
+    );
+    let stderr = input_error(&[
+        "validate",
+        "scenarios/baseline.toml",
+        "--set",
+        "sensitivity.bounds={\"dcc.dormant_shar\" = [0.1, 0.5]}",
+    ]);
     assert!(stderr.contains("sensitivity.bounds.dcc.dormant_shar"), "{stderr}");
     dormsim()
-        .args(["validate", "scenarios/baseline.toml", "--set", "sensitivity.exclude=[\"dcc\", \"smsos.ioc.lead_time_wd\"]"])
+        .args([
+            "validate",
+            "scenarios/baseline.toml",
+            "--set",
+            "sensitivity.exclude=[\"dcc\", \"smsos.ioc.lead_time_wd\"]",
+        ])
         .assert()
         .success();
 }
@@ -317,7 +351,15 @@ fn issue12_plan_refuses_to_search_a_setting_of_the_simulation() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan");
     for key in ["run.seed", "run.replications", "fleet.installations"] {
-        let stderr = input_error(&["plan", "--target", "expedited.dormancy_wd_p50<=10", "--adjust", key, "--out", out.to_str().unwrap()]);
+        let stderr = input_error(&[
+            "plan",
+            "--target",
+            "expedited.dormancy_wd_p50<=10",
+            "--adjust",
+            key,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert!(stderr.contains("a setting of the simulation"), "{key}: {stderr}");
         assert!(!out.exists());
     }
@@ -341,7 +383,21 @@ fn issue12_merge_checks_its_shards_and_never_writes_over_one() {
     let path = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
     for i in 0..2 {
         let shard = format!("{i}/2");
-        dormsim().args(["run", "-q", "--sites", "300", "--replications", "4", "--shard", &shard, "--out", &path(&format!("s{i}"))]).assert().success();
+        dormsim()
+            .args([
+                "run",
+                "-q",
+                "--sites",
+                "300",
+                "--replications",
+                "4",
+                "--shard",
+                &shard,
+                "--out",
+                &path(&format!("s{i}")),
+            ])
+            .assert()
+            .success();
     }
     // `merge s0 s1 --out s0` overwrote an input.
     let stderr = input_error(&["merge", &path("s0"), &path("s1"), "--out", &path("s0")]);
@@ -418,7 +474,10 @@ fn issue12_the_next_run_restores_an_output_a_killed_run_left_aside() {
     // staging folder). The next write to that folder puts it back (or `dormsim report` on it), and says so.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    dormsim().args(["run", "-q", "--sites", "200", "--replications", "1", "--out", out.to_str().unwrap()]).assert().success();
+    dormsim()
+        .args(["run", "-q", "--sites", "200", "--replications", "1", "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
     let dead = u32::MAX - 11;
     std::fs::rename(&out, dir.path().join(format!(".run.previous-{dead}"))).unwrap();
     std::fs::create_dir(dir.path().join(format!(".run.staging-{dead}"))).unwrap();
@@ -435,9 +494,14 @@ fn issue12_the_next_run_restores_an_output_a_killed_run_left_aside() {
 fn issue12_report_on_a_damaged_run_folder_is_an_input_error() {
     // A corrupted summary or Parquet table exited 1 (a missing summary exited 2).
     let dir = tempfile::tempdir().unwrap();
-    for (file, damage) in [("summary.json", Some("{\"broken\":")), ("populations.parquet", Some("garbage")), ("weekly.parquet", None)] {
+    for (file, damage) in
+        [("summary.json", Some("{\"broken\":")), ("populations.parquet", Some("garbage")), ("weekly.parquet", None)]
+    {
         let out = dir.path().join(file.replace('.', "_"));
-        dormsim().args(["run", "-q", "--sites", "200", "--replications", "1", "--out", out.to_str().unwrap()]).assert().success();
+        dormsim()
+            .args(["run", "-q", "--sites", "200", "--replications", "1", "--out", out.to_str().unwrap()])
+            .assert()
+            .success();
         match damage {
             Some(text) => std::fs::write(out.join(file), text).unwrap(),
             None => std::fs::remove_file(out.join(file)).unwrap(),
@@ -458,7 +522,20 @@ fn issue12_an_unknown_plan_metric_is_reported_once() {
 fn issue12_a_run_folder_of_another_scenario_is_not_replaced_without_force() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let small = |name: &str| vec!["run".to_string(), "-q".into(), "--sites".into(), "200".into(), "--replications".into(), "1".into(), "--set".into(), format!("name=\"{name}\""), "--out".into(), out.to_str().unwrap().into()];
+    let small = |name: &str| {
+        vec![
+            "run".to_string(),
+            "-q".into(),
+            "--sites".into(),
+            "200".into(),
+            "--replications".into(),
+            "1".into(),
+            "--set".into(),
+            format!("name=\"{name}\""),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+        ]
+    };
     dormsim().args(small("first")).assert().success();
     let args = small("second");
     let stderr = input_error(&args.iter().map(String::as_str).collect::<Vec<_>>());

@@ -189,7 +189,8 @@ fn r10_a_removal_request_takes_a_site_out_of_its_active_migration_but_not_a_dorm
     assert_eq!((count(&m, RemovalRequest), m.active_migrated), (0, 1));
     // A dormancy-causing switch (to `b`, which would ask for every removal) is not an active migration: "Clause 4.23
     // of the TMAD is not applicable to dormant devices" — no request, the dormant route migrates it in 8 WD.
-    let m = one(&world("none", &["suppliers.b.removal_probability=1", "dcc.removal_window_days=0"]), inst, &[FIRST], EXP);
+    let m =
+        one(&world("none", &["suppliers.b.removal_probability=1", "dcc.removal_window_days=0"]), inst, &[FIRST], EXP);
     assert_eq!((count(&m, RemovalRequest), values(&m.dormancy_wd)), (0, vec![(8, 1)]));
 }
 
@@ -422,7 +423,11 @@ fn manual_fte_is_cases_times_minutes_over_hours_per_week_scaled_to_the_represent
     let summary = run_summary(&s, 2);
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);
     for (name, o) in &summary.options {
-        assert_eq!((o.manual_cases["credit_mode_chase"], o.manual_cases["credit_mode_correction"]), (10.0, 10.0), "{name}");
+        assert_eq!(
+            (o.manual_cases["credit_mode_chase"], o.manual_cases["credit_mode_correction"]),
+            (10.0, 10.0),
+            "{name}"
+        );
         assert_eq!(o.manual_cases["total"], 20.0, "{name}");
         for (party, peak) in [("gaining_supplier", 25.0), ("losing_supplier", 12.5), ("total", 37.5)] {
             let f = &o.manual_fte[party];

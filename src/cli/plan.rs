@@ -233,7 +233,13 @@ number of replications; treat the answer with care or add replications",
             .iter()
             .map(|c| {
                 if c.mean.is_finite() {
-                    format!("{} mean {:.3} bound {:.3} {}", c.metric, c.mean, c.bound, if c.meets { "ok" } else { "FAILS" })
+                    format!(
+                        "{} mean {:.3} bound {:.3} {}",
+                        c.metric,
+                        c.mean,
+                        c.bound,
+                        if c.meets { "ok" } else { "FAILS" }
+                    )
                 } else {
                     format!("{} not measured (no episode to measure) FAILS", c.metric)
                 }

@@ -98,7 +98,8 @@ pub fn populations(reps: &[ReplicationResult], o: usize) -> IndexMap<String, Pop
         let with: Vec<&PopulationMetrics> =
             reps.iter().map(|r| &r.options[o].populations[p as usize]).filter(|m| m.episodes > 0).collect();
         let means: Vec<f64> = with.iter().map(|m| m.mean_wd()).collect();
-        let stage_mean = |i: usize| with.iter().map(|m| ratio(m.stage_wd[i], m.episodes)).sum::<f64>() / with.len() as f64;
+        let stage_mean =
+            |i: usize| with.iter().map(|m| ratio(m.stage_wd[i], m.episodes)).sum::<f64>() / with.len() as f64;
         let stages = Stage::ALL.iter().map(|s| (s.name().to_string(), stage_mean(*s as usize)));
         out.insert(
             p.name().to_string(),
@@ -127,9 +128,9 @@ pub fn population_comparisons(reps: &[ReplicationResult], o: usize) -> IndexMap<
         let slower: u64 = pairs.iter().map(|x| x.slower).sum();
         let means: Vec<f64> =
             pairs.iter().filter(|x| x.matched > 0).map(|x| x.wd_saved as f64 / x.matched as f64).collect();
-        let by_stage = Stage::ALL.iter().map(|s| {
-            (s.name().to_string(), ratio(pairs.iter().map(|x| x.slower_by_stage[*s as usize]).sum(), slower))
-        });
+        let by_stage = Stage::ALL
+            .iter()
+            .map(|s| (s.name().to_string(), ratio(pairs.iter().map(|x| x.slower_by_stage[*s as usize]).sum(), slower)));
         out.insert(
             p.name().to_string(),
             PopulationComparison {

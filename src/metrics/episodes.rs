@@ -135,7 +135,12 @@ pub struct Tracked {
 
 impl Default for Tracked {
     fn default() -> Self {
-        Self { since: i32::MIN, stage_wd: [0; STAGES], population: Population::FastTrackEligible, end: EpisodeEnd::Open }
+        Self {
+            since: i32::MIN,
+            stage_wd: [0; STAGES],
+            population: Population::FastTrackEligible,
+            end: EpisodeEnd::Open,
+        }
     }
 }
 

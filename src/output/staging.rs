@@ -197,8 +197,11 @@ impl Staging {
     pub fn new(out_dir: &Path) -> Result<Staging, OutputError> {
         let dir = sibling(out_dir, "staging");
         let parent = dir.parent().expect("a sibling has a parent").to_path_buf();
-        let mut created: Vec<PathBuf> =
-            parent.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).map(Path::to_path_buf).collect();
+        let mut created: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .map(Path::to_path_buf)
+            .collect();
         created.reverse();
         let _ = fs::remove_dir_all(&dir);
         if let Err(e) = fs::create_dir_all(&dir) {

@@ -186,8 +186,7 @@ impl Sim<'_> {
     /// active migration may bring such a request from the gaining supplier, on a day in the window.
     fn maybe_active_removal(&mut self, site: u32, day: i32, gaining: u8) {
         let p = self.s.suppliers[gaining as usize].removal_probability;
-        if p <= 0.0 || self.installation(site).active_day == NOT_SCHEDULED || self.sites[site as usize].active_removed
-        {
+        if p <= 0.0 || self.installation(site).active_day == NOT_SCHEDULED || self.sites[site as usize].active_removed {
             return;
         }
         let mut rng = self.ctx.streams.rng(Purpose::Removal, u64::from(site), day.max(0) as u32);
@@ -213,7 +212,8 @@ impl Sim<'_> {
         if !self.installation(site).prepayment {
             return;
         }
-        let mut rng = self.ctx.streams.rng(Purpose::CreditMode, u64::from(site), u32::from(self.sites[site as usize].episode));
+        let mut rng =
+            self.ctx.streams.rng(Purpose::CreditMode, u64::from(site), u32::from(self.sites[site as usize].episode));
         let fails = rng.random_bool(self.s.suppliers[losing as usize].credit_mode_failure_probability);
         let lag_wd = self.s.prepayment.mode_switch_lag_wd.sample(&mut rng).round() as i32;
         let st = &mut self.sites[site as usize];

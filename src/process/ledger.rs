@@ -34,12 +34,7 @@ fn units(x: f64, k: i64) -> u64 {
 }
 
 impl Ledger {
-    pub fn new(
-        cal: &WorkCalendar,
-        per_day: Option<f64>,
-        dormant_share: f64,
-        active_demand: Vec<u32>,
-    ) -> Self {
+    pub fn new(cal: &WorkCalendar, per_day: Option<f64>, dormant_share: f64, active_demand: Vec<u32>) -> Self {
         Self {
             per_day,
             dormant_share,

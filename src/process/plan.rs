@@ -175,8 +175,7 @@ impl<'a> Sim<'a> {
             self.ensure_plan(self.cal.next_wd_on_or_after(day));
             return;
         }
-        let targets: Vec<i32> =
-            self.s.options.iter().map(|o| self.cal.add_wd(day, o.timeline.notice_wd)).collect();
+        let targets: Vec<i32> = self.s.options.iter().map(|o| self.cal.add_wd(day, o.timeline.notice_wd)).collect();
         let reserves: Vec<u64> = (0..self.s.options.len()).map(|r| self.reserve_for(r)).collect();
         match self.s.dcc.fast_track_priority {
             FastTrackPriority::FastTrackFirst => {

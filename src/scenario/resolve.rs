@@ -345,7 +345,9 @@ fn check_sensitivity(s: &RawSensitivity, leaves: &[(String, toml::Value)]) -> R<
     let is_leaf = |k: &str| leaves.iter().any(|(key, _)| key == k);
     let is_table = |k: &str| leaves.iter().any(|(key, _)| key.starts_with(&format!("{k}.")));
     let did_you_mean = |k: &str| {
-        closest(k, leaves.iter().map(|(key, _)| key.as_str())).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default()
+        closest(k, leaves.iter().map(|(key, _)| key.as_str()))
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default()
     };
     for (i, k) in s.exclude.iter().enumerate() {
         if !is_leaf(k) && !is_table(k) {
