@@ -28,12 +28,10 @@ impl Sim<'_> {
         bits
     }
 
-    /// Move the dormant-stock integral forward to `day` and add or remove one installation.
+    /// Add or remove one installation from the dormant stock on `day` (integral in `metrics.stock_site_days`).
     fn stock_change(&mut self, day: i32, up: bool) {
         let day = day.clamp(0, self.horizon());
-        self.metrics.stock_site_days += self.stock * (day - self.stock_day).max(0) as u64;
-        self.stock_day = self.stock_day.max(day);
-        if up { self.stock += 1 } else { self.stock -= 1 }
+        self.stock.change(day, up, &mut self.metrics.stock_site_days);
     }
 
     /// R4: the installation starts (`on`) or stops being partly dormant on `day`.
@@ -43,13 +41,9 @@ impl Sim<'_> {
         }
         self.sites[site as usize].partial = on;
         let day = day.clamp(0, self.horizon());
-        self.metrics.partial_site_days += self.partial_stock * (day - self.partial_day).max(0) as u64;
-        self.partial_day = self.partial_day.max(day);
+        self.partial.change(day, on, &mut self.metrics.partial_site_days);
         if on {
-            self.partial_stock += 1;
             self.metrics.partial_episodes += 1;
-        } else {
-            self.partial_stock -= 1;
         }
     }
 

@@ -132,6 +132,27 @@ fn active_demand(ctx: &Context, horizon_days: i32) -> Vec<u32> {
     demand
 }
 
+/// A count of installations in some state and the day up to which its integral (installation-days) is added.
+#[derive(Debug, Default)]
+struct Stock {
+    level: u64,
+    since_day: i32,
+}
+
+impl Stock {
+    /// Add `level × days` from the last change to `day` into `integral`.
+    fn advance(&mut self, day: i32, integral: &mut u64) {
+        *integral += self.level * (day - self.since_day).max(0) as u64;
+        self.since_day = self.since_day.max(day);
+    }
+
+    /// One installation enters (`up`) or leaves the state on `day`.
+    fn change(&mut self, day: i32, up: bool, integral: &mut u64) {
+        self.advance(day, integral);
+        if up { self.level += 1 } else { self.level -= 1 }
+    }
+}
+
 /// Result of simulating one option: its metrics, each installation's dormant working days and its tracked episode
 /// (for pairing options installation by installation).
 pub struct OptionOutcome {
@@ -263,10 +284,9 @@ struct Sim<'a> {
     /// R11: credit-mode failures per (losing supplier, month index) for the SECAS escalation.
     credit_failures: HashMap<(u8, i32), u32>,
     metrics: OptionMetrics,
-    stock: u64,
-    stock_day: i32,
-    partial_stock: u64,
-    partial_day: i32,
+    /// Installations dormant, and partly dormant (R4), with their integrals over time.
+    stock: Stock,
+    partial: Stock,
     switches_processed: u64,
     /// Routings per site so far (stream index for pre-notice waits).
     plans: Vec<u16>,
@@ -314,10 +334,8 @@ impl<'a> Sim<'a> {
             policy_start_day,
             credit_failures: HashMap::new(),
             metrics: OptionMetrics::new(s.run.horizon_days),
-            stock: 0,
-            stock_day: 0,
-            partial_stock: 0,
-            partial_day: 0,
+            stock: Stock::default(),
+            partial: Stock::default(),
             switches_processed: 0,
             plans: vec![0; n],
         }
@@ -446,8 +464,8 @@ impl<'a> Sim<'a> {
                 self.metrics.service_pending_at_end += 1;
             }
         }
-        self.metrics.stock_site_days += self.stock * (horizon - self.stock_day).max(0) as u64;
-        self.metrics.partial_site_days += self.partial_stock * (horizon - self.partial_day).max(0) as u64;
+        self.stock.advance(horizon, &mut self.metrics.stock_site_days);
+        self.partial.advance(horizon, &mut self.metrics.partial_site_days);
         self.metrics.dormant_sites = self.ever_dormant.iter().filter(|&&d| d).count() as u64;
         self.metrics.events = self.q.events_processed() + self.switches_processed;
         OptionOutcome {
