@@ -116,17 +116,17 @@ pub fn recover(out_dir: &Path) -> Vec<String> {
 
 /// Is `dir` a folder dormsim wrote (its `manifest.json` names a dormsim version)?
 fn written_by_dormsim(dir: &Path) -> bool {
-    fs::read_to_string(dir.join("manifest.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .is_some_and(|m| m.get("dormsim_version").is_some())
+    manifest_of(dir).is_some_and(|m| m.get("dormsim_version").is_some())
+}
+
+/// `dir/manifest.json` parsed, if there is one.
+fn manifest_of(dir: &Path) -> Option<serde_json::Value> {
+    serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).ok()?).ok()
 }
 
 /// The scenario name recorded in `dir/manifest.json`, if dormsim wrote it.
 fn scenario_of(dir: &Path) -> Option<String> {
-    let text = fs::read_to_string(dir.join("manifest.json")).ok()?;
-    let m: serde_json::Value = serde_json::from_str(&text).ok()?;
-    m.get("scenario_name")?.as_str().map(str::to_string)
+    manifest_of(dir)?.get("scenario_name")?.as_str().map(str::to_string)
 }
 
 /// An existing run folder of *another* scenario is not replaced without `force`: a mistyped `--out` must not
