@@ -54,11 +54,10 @@ impl<'a> Sim<'a> {
         if wait_wd > 0 {
             ready = self.cal.add_wd(ready, wait_wd);
         }
+        // Not before the next 07:58 queueing slot.
         let now = self.q.now();
         let today = day_of(now);
-        if ready < today || (ready == today && now > at(today, QUEUE_MINUTE)) {
-            ready = if now > at(today, QUEUE_MINUTE) { today + 1 } else { today };
-        }
+        ready = ready.max(if now > at(today, QUEUE_MINUTE) { today + 1 } else { today });
         let day = self.notice_day(ready, timeline.schedule_cycle_wd);
         let fast_track = route == self.option && self.has_fast_track();
         let st = &mut self.sites[site as usize];
