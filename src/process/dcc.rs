@@ -203,12 +203,8 @@ impl Sim<'_> {
     }
 
     fn migrate_active_site(&mut self, site: u32, day: i32) {
-        if self.sites[site as usize].partial {
-            self.partial_change(site, day, false);
-        }
-        let st = &mut self.sites[site as usize];
-        st.phase = Phase::Migrated;
-        st.migration_day = day;
+        self.partial_change(site, day, false);
+        self.sites[site as usize].phase = Phase::Migrated;
         self.metrics.record_active_migration(day);
     }
 
