@@ -16,21 +16,32 @@ pub fn position_of(text: &str, path: &str) -> Option<(usize, usize)> {
     let mut span = None;
     let mut table = Some(root.get_ref());
     let mut value: Option<&DeValue> = None;
-    for segment in path.split('.').filter(|s| !s.is_empty()) {
+    let segments: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
+    let mut i = 0;
+    while i < segments.len() {
         if let Some(t) = table.take() {
-            let (k, v) = t.get_key_value(segment)?;
+            let n = key_length(&segments[i..], |k| t.get(k).is_some())?;
+            let (k, v) = t.get_key_value(segments[i..i + n].join(".").as_str())?;
             span = Some(k.span());
             value = Some(v.get_ref());
             table = v.get_ref().as_table();
+            i += n;
             continue;
         }
         let array = value?.as_array()?;
-        let item = array.get(segment.parse::<usize>().ok()?)?;
+        let item = array.get(segments[i].parse::<usize>().ok()?)?;
         span = Some(item.span());
         value = Some(item.get_ref());
         table = item.get_ref().as_table();
+        i += 1;
     }
     Some(position_at(text, span?.start))
+}
+
+/// How many of `segments` form the next key of a table: one, or where the table has no such key, the fewest that
+/// do when joined with dots (a quoted key such as `[assumptions."dcc.dormant_share"]`).
+fn key_length(segments: &[&str], has: impl Fn(&str) -> bool) -> Option<usize> {
+    (1..=segments.len()).find(|&n| has(&segments[..n].join(".")))
 }
 
 /// Byte offset → 1-based (line, column in characters).
@@ -115,17 +126,38 @@ fn set_in(root: &mut toml::Value, path: &str, value: Option<toml::Value>) -> Res
     }
     let (last, parents) = segments.split_last().expect("split yields at least one segment");
     let mut node = root;
-    for (i, seg) in parents.iter().enumerate() {
-        node = step(node, seg, &segments[..=i].join("."))?;
+    let mut i = 0;
+    while i < parents.len() {
+        // A quoted key holding dots (`assumptions."dcc.dormant_share"`) is one step, when the table has it.
+        if let toml::Value::Table(t) = &*node {
+            if !t.contains_key(parents[i]) {
+                if let Some(n) = key_length(&segments[i..], |k| t.contains_key(k)) {
+                    if i + n == segments.len() {
+                        let key = segments[i..].join(".");
+                        return finish(node, &key, path, value);
+                    }
+                    node = step(node, &segments[i..i + n].join("."), &segments[..i + n].join("."))?;
+                    i += n;
+                    continue;
+                }
+            }
+        }
+        node = step(node, parents[i], &segments[..=i].join("."))?;
+        i += 1;
     }
+    finish(node, last, path, value)
+}
+
+/// Set or remove key `last` of `node` (a table, or an array by index).
+fn finish(node: &mut toml::Value, last: &str, path: &str, value: Option<toml::Value>) -> Result<(), KeyError> {
     match (node, value) {
         // `KEY=` (empty value) removes the key, restoring its default.
         (toml::Value::Table(t), None) => {
-            t.remove(*last);
+            t.remove(last);
             Ok(())
         }
         (toml::Value::Table(t), Some(v)) => {
-            t.insert((*last).to_string(), v);
+            t.insert(last.to_string(), v);
             Ok(())
         }
         (toml::Value::Array(a), v) => {

@@ -5,6 +5,7 @@
 pub mod error;
 pub mod locate;
 pub mod raw;
+pub mod register;
 pub mod resolve;
 
 pub use error::{KeyError, ScenarioError};
@@ -37,6 +38,10 @@ pub struct Scenario {
     pub prepayment: Prepayment,
     pub manual: ManualConfig,
     pub options: Vec<OptionSpec>,
+    /// The assumptions register (`[assumptions]`): sources, quality, ranges. Changes no simulated number, so it is
+    /// not part of the scenario's hash.
+    #[serde(skip)]
+    pub register: register::Register,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -49,6 +49,31 @@ pub struct RawScenario {
     pub options: IndexMap<String, RawOption>,
     /// Settings of `dormsim sensitivity` (not used by a run).
     pub sensitivity: Option<RawSensitivity>,
+    /// The assumptions register: source, quality and plausible range per key or key pattern (`register.rs`).
+    pub assumptions: Option<IndexMap<String, RawAssumption>>,
+}
+
+/// `[assumptions."KEY"]`: one register entry.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssumption {
+    pub basis: super::register::Basis,
+    pub source: String,
+    pub quality: Option<super::register::Quality>,
+    pub vary: Option<RawVary>,
+    pub rationale: Option<String>,
+}
+
+/// `vary = { min = …, max = … }`, `{ scale = [low, high] }` or `{ shift_days = [earliest, latest] }`, with an
+/// optional `shape`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVary {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub scale: Option<[f64; 2]>,
+    pub shift_days: Option<[f64; 2]>,
+    pub shape: Option<super::register::Shape>,
 }
 
 /// `[sensitivity]`: the ± percentage applied to every numeric key, keys left out, and explicit low/high values.

@@ -331,13 +331,18 @@ pub fn resolve(raw: &RawScenario) -> R<Scenario> {
         prepayment: resolve_prepayment(raw.prepayment.as_ref(), fleet_scale.2)?,
         manual: resolve_manual(raw.manual.as_ref())?,
         options,
+        register: Default::default(),
     };
     check_every_smso_is_operated(&scenario)?;
+    let doc = || toml::Table::try_from(raw).unwrap_or_default();
     if let Some(sens) = &raw.sensitivity {
-        let doc = toml::Table::try_from(raw).unwrap_or_default();
-        check_sensitivity(sens, &super::locate::numeric_leaves(&doc))?;
+        check_sensitivity(sens, &super::locate::numeric_leaves(&doc()))?;
     }
-    Ok(scenario)
+    let register = match &raw.assumptions {
+        Some(entries) => super::register::resolve(entries, &doc())?,
+        None => Default::default(),
+    };
+    Ok(Scenario { register, ..scenario })
 }
 
 /// `[sensitivity]` is only read by `dormsim sensitivity`, but checked with every scenario so typos surface early.
