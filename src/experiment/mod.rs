@@ -10,6 +10,7 @@ pub mod metric;
 pub mod plan;
 mod precision;
 pub mod sensitivity;
+pub mod sobol;
 mod summary;
 pub mod sweep;
 pub mod warmup;
