@@ -11,6 +11,7 @@ pub mod plan;
 mod precision;
 pub mod sensitivity;
 pub mod sobol;
+pub mod uncertainty;
 mod summary;
 pub mod sweep;
 pub mod warmup;

@@ -14,6 +14,7 @@ mod rundir;
 pub mod sensitivity;
 pub mod staging;
 pub mod sweep;
+pub mod uncertainty;
 mod tables;
 
 pub use console::render_summary;

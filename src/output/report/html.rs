@@ -14,7 +14,7 @@ use crate::output::RunDir;
 use crate::output::charts::Chart;
 use std::fmt::Write;
 
-const CSS: &str = include_str!("report.css");
+pub(super) const CSS: &str = include_str!("report.css");
 pub const TITLE: &str = "SMETS1 dormancy after Change of Supplier";
 
 /// The whole page.
@@ -103,7 +103,7 @@ fn header(h: &mut String, run: &RunDir) {
 }
 
 /// Section ids and titles in page order (numbered from 1 in the contents and headings).
-type Outline = Vec<(String, String)>;
+pub(super) type Outline = Vec<(String, String)>;
 
 fn outline(analysis: &[Section]) -> Outline {
     let mut out = vec![("findings".to_string(), "Headline findings".to_string())];
@@ -120,7 +120,7 @@ fn outline(analysis: &[Section]) -> Outline {
     out
 }
 
-fn contents(h: &mut String, outline: &Outline) {
+pub(super) fn contents(h: &mut String, outline: &Outline) {
     h.push_str("<nav aria-label=\"Contents\"><ol>");
     for (id, name) in outline {
         let _ = write!(h, "<li><a href=\"#{id}\">{}</a></li>", esc(name));
@@ -128,14 +128,14 @@ fn contents(h: &mut String, outline: &Outline) {
     h.push_str("</ol></nav>\n");
 }
 
-fn section_start(h: &mut String, outline: &Outline, id: &str) {
+pub(super) fn section_start(h: &mut String, outline: &Outline, id: &str) {
     let n = outline.iter().position(|(i, _)| i == id).map_or(0, |p| p + 1);
     let name = outline.iter().find(|(i, _)| i == id).map_or("", |(_, n)| n.as_str());
     let _ = write!(h, "<section id=\"{id}\">\n<h2>{n}. {}</h2>\n", esc(name));
 }
 
 /// One analysis section: paragraphs, captioned tables and figures.
-fn analysis_section(h: &mut String, outline: &Outline, section: &Section, figures: &mut Figures) {
+pub(super) fn analysis_section(h: &mut String, outline: &Outline, section: &Section, figures: &mut Figures) {
     section_start(h, outline, section.id);
     for block in &section.blocks {
         match block {
@@ -210,7 +210,7 @@ fn findings_section(h: &mut String, outline: &Outline, run: &RunDir) {
 }
 
 /// Render a grid table; the first column is a label, the others numbers.
-fn table(h: &mut String, t: &Table, class: &str) {
+pub(super) fn table(h: &mut String, t: &Table, class: &str) {
     let _ = write!(h, "<table class=\"{class}\">\n<thead><tr>");
     for (i, col) in t.head.iter().enumerate() {
         let cls = if i == 0 { "" } else { " class=\"num\"" };

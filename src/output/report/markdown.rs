@@ -91,7 +91,7 @@ pub fn summary(run: &RunDir) -> String {
 }
 
 /// One analysis section: paragraphs, captioned tables and linked figures.
-fn analysis_section(out: &mut String, section: &Section) {
+pub(super) fn analysis_section(out: &mut String, section: &Section) {
     let _ = writeln!(out, "\n## {}\n", md_esc(&section.title));
     for block in &section.blocks {
         match block {

@@ -7,6 +7,7 @@
 //!   partial dormancy) with their tables ([`breakdown`]) and a contrast the summary lacks ([`contrast`]); all
 //!   rendered by [`html`] (figures by [`figures`]) and [`markdown`];
 //! - [`assumptions`]: every key of the scenario file with its `#` source note;
+//! - [`study`]: the page of a multi-run study (e.g. [`uncertainty`]) from the same sections, tables and figures;
 //! - [`methods`]: the static methods text (rules R1–R21); [`fmt`]: number formatting and escaping.
 
 mod assumptions;
@@ -21,6 +22,8 @@ mod html;
 mod markdown;
 mod methods;
 mod sections;
+pub mod study;
+pub mod uncertainty;
 
 use super::charts::{self, Chart};
 use super::{OutputError, RunDir};
