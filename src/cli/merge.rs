@@ -114,6 +114,9 @@ fn combined(scenario: &Scenario, shards: Vec<Shard>) -> anyhow::Result<Vec<Repli
 
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Failure> {
     check_out_is_not_a_shard(dirs, out).map_err(Failure::input)?;
+    if dirs.iter().any(|d| super::uncertainty::is_study_shard(d)) {
+        return super::uncertainty::merge_shards(dirs, out);
+    }
     let shards = dirs.iter().map(|d| read_shard(d)).collect::<anyhow::Result<Vec<_>>>().map_err(Failure::input)?;
     let scenario = common_scenario(&shards).map_err(Failure::input)?;
     check_shard_results(&scenario, &shards).map_err(Failure::input)?;

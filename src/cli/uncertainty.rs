@@ -175,3 +175,100 @@ pub fn finish(
     );
     Ok(())
 }
+
+/// One shard of a study as read back by `merge`.
+struct StudyShard {
+    dir: PathBuf,
+    manifest: Manifest,
+    text: String,
+    results: StudyResults,
+}
+
+fn study_of(m: &Manifest) -> Option<&serde_json::Map<String, serde_json::Value>> {
+    m.study.as_ref()?.as_object().filter(|s| s.get("command").and_then(|c| c.as_str()) == Some("uncertainty"))
+}
+
+fn read_study_shard(dir: &std::path::Path) -> anyhow::Result<StudyShard> {
+    use anyhow::{Context, bail};
+    use dormsim::output::{sha256_hex, uncertainty::POINTS_FILE};
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name)).with_context(|| format!("{}: cannot read {name}", dir.display()))
+    };
+    let manifest: Manifest =
+        serde_json::from_str(&read("manifest.json")?).with_context(|| format!("{}: manifest.json", dir.display()))?;
+    let version = env!("CARGO_PKG_VERSION");
+    if manifest.dormsim_version != version {
+        bail!("{}: written by dormsim {}, this is {version}: run the shard again", dir.display(), manifest.dormsim_version);
+    }
+    let Some(study) = study_of(&manifest) else { bail!("{}: not a shard of an uncertainty study", dir.display()) };
+    let text = read(dormsim::output::uncertainty::POINTS_FILE)?;
+    if study.get("points_sha256").and_then(|d| d.as_str()) != Some(sha256_hex(&text).as_str()) {
+        bail!("{}: {POINTS_FILE} does not match the digest in manifest.json: it was edited or damaged", dir.display());
+    }
+    let results = serde_json::from_str(&text).with_context(|| format!("{}: {POINTS_FILE}", dir.display()))?;
+    Ok(StudyShard { dir: dir.to_path_buf(), text: read("scenario.toml")?, manifest, results })
+}
+
+/// Is `dir` a shard of an uncertainty study (its raw results file is there)?
+pub fn is_study_shard(dir: &std::path::Path) -> bool {
+    dir.join(dormsim::output::uncertainty::POINTS_FILE).is_file()
+}
+
+/// The settings all shards must share, as written in their manifests.
+fn settings(m: &Manifest) -> (String, Vec<String>, Option<serde_json::Value>, Option<serde_json::Value>, Option<u32>) {
+    let study = study_of(m);
+    (
+        m.scenario_hash.clone(),
+        m.overrides.clone(),
+        study.and_then(|s| s.get("samples").cloned()),
+        study.and_then(|s| s.get("fix").cloned()),
+        m.shard.map(|s| s[1]),
+    )
+}
+
+/// `dormsim merge` for the shards of an uncertainty study: check them, put the design points back together and
+/// write exactly what the unsplit study writes.
+pub fn merge_shards(dirs: &[PathBuf], out: &std::path::Path) -> Result<(), Failure> {
+    let shards = dirs.iter().map(|d| read_study_shard(d)).collect::<anyhow::Result<Vec<_>>>().map_err(Failure::input)?;
+    let first = &shards[0];
+    for s in &shards[1..] {
+        if settings(&s.manifest) != settings(&first.manifest) || s.text != first.text {
+            return Err(Failure::input(anyhow!(
+                "{} and {} are shards of different studies (scenario, overrides, --samples, --fix or shard count differ)",
+                first.dir.display(),
+                s.dir.display()
+            )));
+        }
+    }
+    let study = study_of(&first.manifest).cloned().unwrap_or_default();
+    let samples = study.get("samples").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+    let fix: Vec<String> = serde_json::from_value(study.get("fix").cloned().unwrap_or_default()).unwrap_or_default();
+    let m = &first.manifest;
+    let setup = setup(&first.text, &m.scenario_source, &m.overrides, samples, &fix)?;
+    if setup.scenario.hash() != m.scenario_hash {
+        return Err(Failure::input(anyhow!("{}: scenario.toml does not reproduce the manifest's hash", first.dir.display())));
+    }
+    let mut results = StudyResults::default();
+    for s in &shards {
+        if let Some(n) = &s.results.nominal {
+            results.nominal = Some(n.clone());
+        }
+        results.points.extend(s.results.points.iter().cloned());
+    }
+    results.points.sort_by_key(|p| p.point);
+    for p in results.points.iter().filter(|p| p.point < setup.design.points()) {
+        if unc::point_overrides(&setup.design, &setup.factors, p.point).1 != p.factor_values {
+            return Err(Failure::input(anyhow!("design point {}: its factor values are not the design's", p.point)));
+        }
+    }
+    let wall: f64 = shards.iter().map(|s| s.manifest.wall_time_seconds).sum();
+    let events: u64 = shards.iter().map(|s| s.manifest.events_processed).sum();
+    let threads = shards.iter().map(|s| s.manifest.threads).max().unwrap_or(1);
+    let s = &setup.scenario;
+    let mut manifest = Manifest::new(s, &m.scenario_source, &m.overrides, s.run.replications, threads, wall, events);
+    manifest.study = Some(serde_json::json!({
+        "command": "uncertainty", "samples": samples, "fix": fix,
+        "factors": setup.factors.len(), "points": setup.design.points(), "points_in_this_folder": setup.design.points(),
+    }));
+    finish(&setup, &results, &mut manifest, out, true)
+}

@@ -36,7 +36,11 @@ pub fn render_all(s: &StudySummary, r: &StudyResults, dir: &Path) -> Result<Vec<
 }
 
 fn fmt(x: f64, unit: &str) -> String {
-    if x.is_finite() { format!("{x:.*}", digits(unit)) } else { "n/a".to_string() }
+    match x {
+        x if !x.is_finite() => "n/a".to_string(),
+        x if x.abs() >= 1e4 => style::compact(x),
+        x => format!("{x:.*}", digits(unit)),
+    }
 }
 
 // --- ranges ---------------------------------------------------------------------------------------------------
@@ -89,10 +93,11 @@ fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, x: i32) -> DrawResu
     area.draw(&Rectangle::new([(x, 12), (x + 40, 24)], c.mix(0.35).filled()))?;
     area.draw(&Rectangle::new([(x + 19, 8), (x + 21, 28)], c.filled()))?;
     area.draw(&Text::new("range across inputs 5–95%, median", (x + 48, 11), text(12.5, INK)))?;
-    let x = x + 330;
+    let x = x + 300;
     area.draw(&PathElement::new([(x, 18), (x + 40, 18)], INK.stroke_width(2)))?;
     area.draw(&Circle::new((x + 20, 18), 5, INK.filled()))?;
-    area.draw(&Text::new("at the scenario's values, 95% CI over replications (simulation noise only)", (x + 48, 11), text(12.5, INK)))
+    area.draw(&Text::new("at the scenario's values, 95% CI: simulation noise only", (x + 48, 11), text(12.5, INK)))?;
+    area.draw(&Text::new("each row on its own scale; grey tick = 0", (x + 470, 11), text(12.5, MUTED)))
 }
 
 fn row<DB: DrawingBackend>(
@@ -143,7 +148,7 @@ const PANEL_H: i32 = 40 + 22 * PANEL_FACTORS as i32;
 impl Plot for Attribution<'_> {
     const STEM: &'static str = ATTRIBUTION_CHART;
     fn title(&self) -> String {
-        "What drives the spread? Total (dark) and first-order (light) Sobol' indices, largest eight inputs".into()
+        "What drives the spread? Total Sobol' index (orange bar, 95% interval line) and first-order index (blue line)".into()
     }
     fn alt(&self) -> String {
         let parts: Vec<String> = key_metrics(self.s)
@@ -199,7 +204,8 @@ fn panel<DB: DrawingBackend>(
         area.draw(&Text::new(short(&s.factors[f].key), (bx0 - 8, yy), text(11.5, INK).pos(Pos::new(HPos::Right, VPos::Center))))?;
         let Some(ix) = m.indices[f] else { continue };
         area.draw(&Rectangle::new([(px(0.0), yy - 7), (px(ix.total.value), yy + 7)], c.filled()))?;
-        area.draw(&Rectangle::new([(px(0.0), yy - 3), (px(ix.first_order.value), yy + 3)], c.mix(0.3).filled()))?;
+        let first = option_colour(0);
+        area.draw(&Rectangle::new([(px(0.0), yy - 2), (px(ix.first_order.value), yy + 2)], first.filled()))?;
         if let Some([lo, hi]) = ix.total.ci95 {
             area.draw(&PathElement::new([(px(lo), yy), (px(hi), yy)], INK.stroke_width(1)))?;
         }
@@ -290,6 +296,8 @@ fn scatter<DB: DrawingBackend>(
         .light_line_style(GRID.mix(0.4))
         .axis_style(AXIS)
         .x_desc(factor_axis(&s.factors[f]))
+        .x_label_formatter(&|v| style::compact(*v))
+        .y_label_formatter(&|v| style::compact(*v))
         .y_desc(format!("{} ({})", metric.metric, metric.unit))
         .axis_desc_style(text(12.0, INK))
         .label_style(text(11.0, MUTED))
