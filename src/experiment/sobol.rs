@@ -7,7 +7,8 @@
 //! column i taken from B. That is N (k + 2) model runs.
 //!
 //! Estimators, over the N rows j (Saltelli 2010, Table 2): first-order
-//! S_i = (1/N) Σ f(B)_j (f(A_B^(i))_j − f(A)_j) / V (formula (b)), and total
+//! S_i = (1/N) Σ (f(B)_j − f̄) (f(A_B^(i))_j − f(A)_j) / V (formula (b), with f(B) centred on the mean f̄ of the
+//! A and B outputs, which keeps its expectation and cuts its variance when outputs are far from zero), and total
 //! S_Ti = (1/2N) Σ (f(A)_j − f(A_B^(i))_j)² / V (Jansen 1999, formula (f)), with V the variance of the 2N outputs
 //! of A and B. Intervals: the percentile bootstrap over the N rows (Archer, Saltelli & Sobol 1997), resampling
 //! rows with their A, B and A_B^(i) outputs together. With zero variance the indices are undefined (`None`), and
@@ -136,7 +137,10 @@ fn estimate(o: &Outputs, i: usize, rows: &[usize]) -> Option<(f64, f64)> {
         return None;
     }
     let n = rows.len() as f64;
-    let first = rows.iter().map(|&j| o.b[j] * (o.ab[i][j] - o.a[j])).sum::<f64>() / n;
+    // f(B) centred on the sample mean: E[c (f(A_B) − f(A))] = 0 for any constant c, so centring leaves the
+    // estimator's expectation alone and removes the variance an output far from zero would add (Sobol' 2001).
+    let centre = rows.iter().map(|&j| o.a[j] + o.b[j]).sum::<f64>() / (2.0 * n);
+    let first = rows.iter().map(|&j| (o.b[j] - centre) * (o.ab[i][j] - o.a[j])).sum::<f64>() / n;
     let total = rows.iter().map(|&j| (o.a[j] - o.ab[i][j]).powi(2)).sum::<f64>() / (2.0 * n);
     Some((first / v, total / v))
 }
