@@ -49,6 +49,23 @@ pub enum Quality {
     Low,
 }
 
+impl Vary {
+    /// The range in words: "0.2 to 0.5", "× 0.5 to × 2 (log-uniform)", "−60 to +90 days".
+    pub fn describe(&self) -> String {
+        let shape = match self.shape {
+            Shape::Uniform => String::new(),
+            Shape::LogUniform => " (log-uniform)".to_string(),
+            Shape::Triangular => " (triangular)".to_string(),
+        };
+        let range = match self.change {
+            Change::Value { min, max } => format!("{min} to {max}"),
+            Change::Scale { min, max } => format!("× {min} to × {max}"),
+            Change::ShiftDays { min, max } => format!("{min:+} to {max:+} days"),
+        };
+        range + &shape
+    }
+}
+
 impl Quality {
     pub fn label(self) -> &'static str {
         match self {
@@ -154,6 +171,31 @@ impl Register {
             }
         }
         best
+    }
+
+    /// The entries that describe `path`: the one covering it, or else those for keys inside it (an inline table
+    /// written on one line, such as a DMC).
+    pub fn describing(&self, path: &str) -> Vec<&Assumption> {
+        if let Some(a) = self.lookup(path) {
+            return vec![a];
+        }
+        let k = segments(path);
+        self.entries
+            .iter()
+            .filter(|a| {
+                let p = segments(&a.pattern);
+                p.len() > k.len() && p.iter().zip(&k).all(|(x, y)| *x == "*" || x == y)
+            })
+            .collect()
+    }
+
+    /// The register of a scenario text as written, for reports (empty when the text or its register does not
+    /// check; a run's text always does).
+    pub fn of_text(text: &str) -> Register {
+        let Ok(doc) = text.parse::<toml::Table>() else { return Register::default() };
+        let Some(raw) = doc.get("assumptions").cloned() else { return Register::default() };
+        let Ok(raw) = raw.try_into::<indexmap::IndexMap<String, RawAssumption>>() else { return Register::default() };
+        resolve(&raw, &doc).unwrap_or_default()
     }
 
     /// The entries with a range: the uncertain factors, in file order.

@@ -4,6 +4,7 @@
 //! assumptions, methods, run manifest. Every piece of text from the run's files is escaped here.
 
 use super::assumptions::{self, Kind, ScenarioNotes};
+use crate::scenario::register::{Assumption, Basis, Register};
 use super::figures::Figures;
 use super::findings::{self, Span};
 use super::fmt::{count, esc, int, num, replications};
@@ -302,23 +303,9 @@ fn paragraphs(h: &mut String, text: &str) {
 
 fn assumptions_section(h: &mut String, outline: &Outline, run: &RunDir, notes: &ScenarioNotes) {
     section_start(h, outline, "assumptions");
-    let params: Vec<_> = notes.params().collect();
-    let n_of = |k: Kind| params.iter().filter(|p| assumptions::kind(&p.note) == k).count();
-    let _ = writeln!(
-        h,
-        "<p>Every key of the scenario file (<code>scenario.toml</code> in the run folder, from {}) as written, with \
-         the source note from its comment. <strong>{}</strong> keys: {} marked {} (no public figure behind it: vary it \
-         before relying on a result), {} {} (set to reproduce public figures), {} without a note of their own (see \
-         their section’s note, if any). Keys not in the file take dormsim’s defaults; the values exactly as \
-         simulated are in <code>manifest.json</code> (<code>resolved_scenario</code>).</p>",
-        esc(&run.manifest.scenario_source),
-        params.len(),
-        n_of(Kind::Assumption),
-        badge(Kind::Assumption),
-        n_of(Kind::Calibrated),
-        badge(Kind::Calibrated),
-        n_of(Kind::NoNote)
-    );
+    let register = Register::of_text(&run.scenario_text);
+    let params: Vec<_> = notes.params().filter(|p| !p.path.starts_with("assumptions.")).collect();
+    register_intro(h, run, &register, &params);
     overrides_table(h, run, notes);
     h.push_str("<h3>Scenario file</h3>\n");
     if !notes.preamble.is_empty() {
@@ -328,9 +315,9 @@ fn assumptions_section(h: &mut String, outline: &Outline, run: &RunDir, notes: &
     }
     h.push_str(
         "<table class=\"assumptions\">\n<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Value</th>\
-         <th scope=\"col\">Source / note</th></tr></thead>\n<tbody>\n",
+         <th scope=\"col\">Source (assumptions register; the file's comment where it has no entry)</th></tr></thead>\n<tbody>\n",
     );
-    for g in &notes.groups {
+    for g in notes.groups.iter().filter(|g| g.table != "assumptions" && !g.table.starts_with("assumptions.")) {
         if !g.table.is_empty() || !g.note.is_empty() {
             let _ = write!(h, "<tr class=\"sub\"><th colspan=\"3\"><code>[{}]</code>", path_html(&g.table));
             if !g.note.is_empty() {
@@ -354,7 +341,9 @@ fn assumptions_section(h: &mut String, outline: &Outline, run: &RunDir, notes: &
             if let Some(v) = override_for(&run.manifest.overrides, &p.path) {
                 let _ = write!(h, "<span class=\"badge override\">overridden: {}</span>", esc(v));
             }
+            let entries = register.describing(&p.path);
             let note = match (p.note.is_empty(), g.note.is_empty()) {
+                _ if !entries.is_empty() => entries.iter().map(|a| register_note(a)).collect::<Vec<_>>().join("<br>"),
                 (false, _) => marked_note(&p.note),
                 (true, false) => "<span class=\"muted\">– (see the section note)</span>".to_string(),
                 (true, true) => "<span class=\"muted\">–</span>".to_string(),
@@ -363,6 +352,46 @@ fn assumptions_section(h: &mut String, outline: &Outline, run: &RunDir, notes: &
         }
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// The log's opening paragraph: how many keys, and how their sources grade.
+fn register_intro(h: &mut String, run: &RunDir, register: &Register, params: &[&assumptions::Param]) {
+    let count = |f: &dyn Fn(&Assumption) -> bool| {
+        params.iter().filter(|p| register.describing(&p.path).iter().any(|a| f(a))).count()
+    };
+    let uncovered = params.iter().filter(|p| register.describing(&p.path).is_empty()).count();
+    let _ = writeln!(
+        h,
+        "<p>Every key of the scenario file (<code>scenario.toml</code> in the run folder, from {}) as written, with its \
+         entry in the scenario's <strong>assumptions register</strong> (<code>[assumptions]</code>): where the value \
+         comes from (consultation text, public figure, calibration, assumption, or a choice of the study), how far it \
+         can be relied on (quality high / medium / low, defined in docs/scenario.md) and, for an uncertain value, its \
+         plausible range. <strong>{}</strong> keys: {} rest on an {}, {} are {}, {} have a range (propagated by \
+         <code>dormsim uncertainty</code>), {} have no register entry. Keys not in the file take dormsim’s defaults; \
+         the values exactly as simulated are in <code>manifest.json</code> (<code>resolved_scenario</code>).</p>",
+        esc(&run.manifest.scenario_source),
+        params.len(),
+        count(&|a| a.basis == Basis::Assumption),
+        badge(Kind::Assumption),
+        count(&|a| a.basis == Basis::Calibrated),
+        badge(Kind::Calibrated),
+        count(&|a| a.vary.is_some()),
+        uncovered
+    );
+}
+
+/// One register entry as a source cell: basis and quality badges, the source, and the range with its reason.
+fn register_note(a: &Assumption) -> String {
+    let basis = match a.basis {
+        Basis::Assumption => badge(Kind::Assumption).to_string(),
+        Basis::Calibrated => badge(Kind::Calibrated).to_string(),
+        b => format!("<span class=\"badge basis\">{}</span>", b.label()),
+    };
+    let quality = a.quality.map_or(String::new(), |q| format!("<span class=\"badge quality-{0}\">quality {0}</span>", q.label()));
+    let range = a.vary.map_or(String::new(), |v| {
+        format!("<br><span class=\"range\">range {}: {}</span>", esc(&v.describe()), esc(&a.rationale))
+    });
+    format!("{basis}{quality} {}{range}", esc(&a.source))
 }
 
 fn overrides_table(h: &mut String, run: &RunDir, notes: &ScenarioNotes) {
