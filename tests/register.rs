@@ -56,7 +56,8 @@ fn error_of(text: &str) -> String {
 
 #[test]
 fn an_entry_for_a_key_the_scenario_does_not_have_is_an_error_with_its_line_and_a_suggestion() {
-    let text = with_entry("[assumptions.\"dcc.daily_capacty\"]\nbasis = \"public\"\nquality = \"high\"\nsource = \"x\"");
+    let text =
+        with_entry("[assumptions.\"dcc.daily_capacty\"]\nbasis = \"public\"\nquality = \"high\"\nsource = \"x\"");
     let line = text.lines().position(|l| l.contains("daily_capacty")).unwrap() + 1;
     let e = error_of(&text);
     assert!(e.starts_with(&format!("s.toml:{line}:")), "{e}");
@@ -65,8 +66,7 @@ fn an_entry_for_a_key_the_scenario_does_not_have_is_an_error_with_its_line_and_a
 
 #[test]
 fn an_unknown_field_of_an_entry_is_named_with_its_line() {
-    let text =
-        with_entry("[assumptions.\"smsos.ioc.servers\"]\nbasis = \"public\"\nquality = \"high\"\nsorce = \"x\"");
+    let text = with_entry("[assumptions.\"smsos.ioc.servers\"]\nbasis = \"public\"\nquality = \"high\"\nsorce = \"x\"");
     let line = text.lines().position(|l| l.starts_with("sorce")).unwrap() + 1;
     let e = error_of(&text);
     assert!(e.starts_with(&format!("s.toml:{line}:")), "{e}");

@@ -62,12 +62,24 @@ fn the_indices_of_two_notice_periods_match_their_variances() {
     for (f, truth) in [(0, 10.0 / 12.0), (1, 2.0 / 12.0)] {
         for kind in ["first_order", "total"] {
             let e = &m["indices"][f][kind];
-            let (v, lo, hi) = (e["value"].as_f64().unwrap(), e["ci95"][0].as_f64().unwrap(), e["ci95"][1].as_f64().unwrap());
+            let (v, lo, hi) =
+                (e["value"].as_f64().unwrap(), e["ci95"][0].as_f64().unwrap(), e["ci95"][1].as_f64().unwrap());
             assert!(lo <= truth && truth <= hi, "factor {f} {kind}: {v:.3} [{lo:.3}, {hi:.3}] vs {truth:.3}");
             assert!(hi - lo < 0.3, "factor {f} {kind}: interval [{lo:.3}, {hi:.3}]");
         }
     }
-    for f in ["uncertainty_metrics.csv", "uncertainty_indices.parquet", "uncertainty_points.csv", "report.html", "summary.md", "charts/uncertainty_ranges.svg", "charts/uncertainty_attribution.png", "charts/uncertainty_drivers.svg", "manifest.json", "scenario.toml"] {
+    for f in [
+        "uncertainty_metrics.csv",
+        "uncertainty_indices.parquet",
+        "uncertainty_points.csv",
+        "report.html",
+        "summary.md",
+        "charts/uncertainty_ranges.svg",
+        "charts/uncertainty_attribution.png",
+        "charts/uncertainty_drivers.svg",
+        "manifest.json",
+        "scenario.toml",
+    ] {
         assert!(dir.path().join("u").join(f).is_file(), "{f}");
     }
     let html = std::fs::read_to_string(dir.path().join("u/report.html")).unwrap();
@@ -92,8 +104,14 @@ fn shards_of_a_study_merge_into_exactly_the_unsplit_study() {
     run(&["--shard", "2/3", "--out", "s2"]);
     let out = dormsim(&["merge", "s2", "s0", "s1", "--out", "all"], d);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for f in ["summary.json", "uncertainty_metrics.csv", "uncertainty_indices.csv", "uncertainty_points.json", "report.html"] {
-        assert_eq!(std::fs::read(d.join("full").join(f)).unwrap(), std::fs::read(d.join("all").join(f)).unwrap(), "{f}");
+    for f in
+        ["summary.json", "uncertainty_metrics.csv", "uncertainty_indices.csv", "uncertainty_points.json", "report.html"]
+    {
+        assert_eq!(
+            std::fs::read(d.join("full").join(f)).unwrap(),
+            std::fs::read(d.join("all").join(f)).unwrap(),
+            "{f}"
+        );
     }
     // A missing shard or an edited one is refused.
     let out = dormsim(&["merge", "s0", "s1", "--out", "part"], d);

@@ -134,7 +134,8 @@ manifest.json, scenario.toml.")]
     /// Input uncertainty: every range of the scenario's assumptions register propagated through the model (a
     /// Saltelli design on a scrambled Sobol' sequence), with each headline's 5–95% range, the chance each option
     /// beats the baseline, simulation noise apart, and Sobol' indices attributing the spread to the inputs.
-    #[command(after_help = "Factors: the [assumptions.\"KEY\"] entries of the scenario with a `vary` range (every key \
+    #[command(
+        after_help = "Factors: the [assumptions.\"KEY\"] entries of the scenario with a `vary` range (every key \
 an entry names moves together). The design runs N (k + 2) points for k factors and N = --samples base rows; each \
 point runs every option with the scenario's seed (common random numbers) and --replications replications \
 (default 2, for the simulation-noise estimate).\n\n\
@@ -145,7 +146,8 @@ Outputs (in --out, default output/<scenario name>-uncertainty/): summary.json, u
 (one row per headline: median, p05, p95, probability better, noise), uncertainty_indices.{csv,parquet} (headline × \
 factor: first-order and total indices with 95% bootstrap intervals), uncertainty_points.{csv,parquet} (design point \
 × headline, with the factors' values), uncertainty_points.json (raw results), charts/*.{svg,png}, report.html, \
-summary.md, manifest.json, scenario.toml. See docs/experiments.md.")]
+summary.md, manifest.json, scenario.toml. See docs/experiments.md."
+    )]
     Uncertainty(UncertaintyArgs),
 }
 

@@ -50,7 +50,10 @@ pub fn setup(text: &str, source: &str, overrides: &[String], samples: u32, fix: 
     apply_overrides(&mut doc, overrides).map_err(|e| Failure::input(anyhow!("--set {}: {}", e.key, e.message)))?;
     let known: Vec<&str> = scenario.register.factors().map(|a| a.pattern.as_str()).collect();
     if let Some(f) = fix.iter().find(|f| !known.contains(&f.as_str())) {
-        return Err(Failure::input(anyhow!("--fix {f}: not a register entry with a range; those are: {}", known.join(", "))));
+        return Err(Failure::input(anyhow!(
+            "--fix {f}: not a register entry with a range; those are: {}",
+            known.join(", ")
+        )));
     }
     let factors = unc::factors(&scenario, &doc, fix);
     if factors.is_empty() {
@@ -64,10 +67,20 @@ pub fn setup(text: &str, source: &str, overrides: &[String], samples: u32, fix: 
     }
     let heads = unc::headlines(&scenario);
     if heads.is_empty() {
-        return Err(Failure::input(anyhow!("{source}: the study compares options with the first; the scenario has one")));
+        return Err(Failure::input(anyhow!(
+            "{source}: the study compares options with the first; the scenario has one"
+        )));
     }
     let design = Design { rows: samples as usize, factors: factors.len(), seed: unc::sequence_seed(scenario.run.seed) };
-    Ok(Setup { scenario, source: source.to_string(), text: text.to_string(), overrides: overrides.to_vec(), factors, design, heads })
+    Ok(Setup {
+        scenario,
+        source: source.to_string(),
+        text: text.to_string(),
+        overrides: overrides.to_vec(),
+        factors,
+        design,
+        heads,
+    })
 }
 
 /// Every factor at the low end, then at the high end, must give a valid scenario (checked before any run).
@@ -106,7 +119,10 @@ pub fn uncertainty(args: UncertaintyArgs) -> Result<(), Failure> {
         None => (0..setup.design.points()).collect(),
     };
     if points.is_empty() {
-        return Err(Failure::input(anyhow!("--shard: no design point falls to this shard ({} points)", setup.design.points())));
+        return Err(Failure::input(anyhow!(
+            "--shard: no design point falls to this shard ({} points)",
+            setup.design.points()
+        )));
     }
     let with_nominal = args.shard.is_none_or(|(i, _)| i == 0);
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(format!("{}-uncertainty", s.name)));
@@ -144,7 +160,13 @@ pub fn uncertainty(args: UncertaintyArgs) -> Result<(), Failure> {
     }));
     if args.shard.is_some() {
         let files = write_uncertainty_shard(&mut manifest, &results, &text, &out_dir).map_err(Failure::runtime)?;
-        eprintln!("wrote {} files to {} in {wall:.1} s ({} of {} design points)", files.len(), out_dir.display(), points.len(), setup.design.points());
+        eprintln!(
+            "wrote {} files to {} in {wall:.1} s ({} of {} design points)",
+            files.len(),
+            out_dir.display(),
+            points.len(),
+            setup.design.points()
+        );
         return Ok(());
     }
     finish(&setup, &results, &mut manifest, &out_dir, args.quiet)
@@ -198,7 +220,11 @@ fn read_study_shard(dir: &std::path::Path) -> anyhow::Result<StudyShard> {
         serde_json::from_str(&read("manifest.json")?).with_context(|| format!("{}: manifest.json", dir.display()))?;
     let version = env!("CARGO_PKG_VERSION");
     if manifest.dormsim_version != version {
-        bail!("{}: written by dormsim {}, this is {version}: run the shard again", dir.display(), manifest.dormsim_version);
+        bail!(
+            "{}: written by dormsim {}, this is {version}: run the shard again",
+            dir.display(),
+            manifest.dormsim_version
+        );
     }
     let Some(study) = study_of(&manifest) else { bail!("{}: not a shard of an uncertainty study", dir.display()) };
     let text = read(dormsim::output::uncertainty::POINTS_FILE)?;
@@ -229,7 +255,8 @@ fn settings(m: &Manifest) -> (String, Vec<String>, Option<serde_json::Value>, Op
 /// `dormsim merge` for the shards of an uncertainty study: check them, put the design points back together and
 /// write exactly what the unsplit study writes.
 pub fn merge_shards(dirs: &[PathBuf], out: &std::path::Path) -> Result<(), Failure> {
-    let shards = dirs.iter().map(|d| read_study_shard(d)).collect::<anyhow::Result<Vec<_>>>().map_err(Failure::input)?;
+    let shards =
+        dirs.iter().map(|d| read_study_shard(d)).collect::<anyhow::Result<Vec<_>>>().map_err(Failure::input)?;
     let first = &shards[0];
     for s in &shards[1..] {
         if settings(&s.manifest) != settings(&first.manifest) || s.text != first.text {
@@ -246,7 +273,10 @@ pub fn merge_shards(dirs: &[PathBuf], out: &std::path::Path) -> Result<(), Failu
     let m = &first.manifest;
     let setup = setup(&first.text, &m.scenario_source, &m.overrides, samples, &fix)?;
     if setup.scenario.hash() != m.scenario_hash {
-        return Err(Failure::input(anyhow!("{}: scenario.toml does not reproduce the manifest's hash", first.dir.display())));
+        return Err(Failure::input(anyhow!(
+            "{}: scenario.toml does not reproduce the manifest's hash",
+            first.dir.display()
+        )));
     }
     let mut results = StudyResults::default();
     for s in &shards {

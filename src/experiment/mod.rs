@@ -11,9 +11,9 @@ pub mod plan;
 mod precision;
 pub mod sensitivity;
 pub mod sobol;
-pub mod uncertainty;
 mod summary;
 pub mod sweep;
+pub mod uncertainty;
 pub mod warmup;
 
 pub use check::check_results;

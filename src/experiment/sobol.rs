@@ -60,7 +60,16 @@ impl Design {
     pub fn role(&self, p: usize) -> (usize, Role) {
         let per_row = self.factors + 2;
         let (row, m) = (p / per_row, p % per_row);
-        (row, if m == 0 { Role::A } else if m == 1 { Role::B } else { Role::AB(m - 2) })
+        (
+            row,
+            if m == 0 {
+                Role::A
+            } else if m == 1 {
+                Role::B
+            } else {
+                Role::AB(m - 2)
+            },
+        )
     }
 
     fn base(&self, row: usize, dim: usize) -> f64 {

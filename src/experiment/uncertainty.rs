@@ -148,16 +148,52 @@ pub fn headlines(s: &Scenario) -> Vec<Headline> {
             })
         };
         for (p, label) in POPULATIONS {
-            add(format!("reduction_wd.{p}"), format!("Paired reduction, {label}"), "WD", Some(Better::Higher), PopulationReduction(p));
+            add(
+                format!("reduction_wd.{p}"),
+                format!("Paired reduction, {label}"),
+                "WD",
+                Some(Better::Higher),
+                PopulationReduction(p),
+            );
         }
-        add("site_saving_wd".into(), "Per-installation saving (all dormant installations)".into(), "WD", Some(Better::Higher), SiteSaving);
+        add(
+            "site_saving_wd".into(),
+            "Per-installation saving (all dormant installations)".into(),
+            "WD",
+            Some(Better::Higher),
+            SiteSaving,
+        );
         add("share_slower".into(), "Share of installations made slower".into(), "share", None, ShareSlower);
-        add("extra_fte.total".into(), "Extra manual effort, all parties".into(), "FTE", Some(Better::Lower), ExtraFte(None));
+        add(
+            "extra_fte.total".into(),
+            "Extra manual effort, all parties".into(),
+            "FTE",
+            Some(Better::Lower),
+            ExtraFte(None),
+        );
         for p in Party::ALL {
-            add(format!("extra_fte.{}", p.name()), format!("Extra manual effort, {}", p.name().replace('_', " ")), "FTE", Some(Better::Lower), ExtraFte(Some(p)));
+            add(
+                format!("extra_fte.{}", p.name()),
+                format!("Extra manual effort, {}", p.name().replace('_', " ")),
+                "FTE",
+                Some(Better::Lower),
+                ExtraFte(Some(p)),
+            );
         }
-        add("dormant_days_avoided_gb_per_year".into(), "GB dormant installation-days avoided per year".into(), "installation-days", Some(Better::Higher), DormantDaysAvoided);
-        add("notified_kept_change_pp".into(), "Change in notified migration dates kept".into(), "percentage points", Some(Better::Higher), NotifiedKept);
+        add(
+            "dormant_days_avoided_gb_per_year".into(),
+            "GB dormant installation-days avoided per year".into(),
+            "installation-days",
+            Some(Better::Higher),
+            DormantDaysAvoided,
+        );
+        add(
+            "notified_kept_change_pp".into(),
+            "Change in notified migration dates kept".into(),
+            "percentage points",
+            Some(Better::Higher),
+            NotifiedKept,
+        );
     }
     out
 }
@@ -176,7 +212,9 @@ impl Headline {
             Quantity::ShareSlower => c.share_sites_slower,
             Quantity::ExtraFte(None) => c.extra_manual_fte,
             Quantity::ExtraFte(Some(p)) => fte(opt, p) - fte(base, p),
-            Quantity::DormantDaysAvoided => (base.mean_dormant_stock - opt.mean_dormant_stock) * s.scale_to_represented * 365.0,
+            Quantity::DormantDaysAvoided => {
+                (base.mean_dormant_stock - opt.mean_dormant_stock) * s.scale_to_represented * 365.0
+            }
             Quantity::NotifiedKept => 100.0 * (opt.notified_dates.kept_share - base.notified_dates.kept_share),
         }
     }
@@ -269,9 +307,12 @@ pub fn summarise_metric(h: &Headline, m: usize, design: &Design, points: &[Point
     let n = values.len();
     let mean = values.iter().sum::<f64>() / n.max(1) as f64;
     let var = if n > 1 { values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64 } else { 0.0 };
-    let noise: Option<Vec<f64>> = draws.iter().map(|p| p.noise_variance(m)).filter(|v| v.is_none_or(f64::is_finite)).collect();
+    let noise: Option<Vec<f64>> =
+        draws.iter().map(|p| p.noise_variance(m)).filter(|v| v.is_none_or(f64::is_finite)).collect();
     let noise_var = noise.filter(|v| !v.is_empty()).map(|v| v.iter().sum::<f64>() / v.len() as f64);
-    let better = h.better.map(|b| values.iter().filter(|&&v| if b == Better::Higher { v > 0.0 } else { v < 0.0 }).count() as f64 / n.max(1) as f64);
+    let better = h.better.map(|b| {
+        values.iter().filter(|&&v| if b == Better::Higher { v > 0.0 } else { v < 0.0 }).count() as f64 / n.max(1) as f64
+    });
     let y: Vec<f64> = points.iter().map(|p| p.mean(m)).collect();
     let indices = if y.iter().all(|v| v.is_finite()) {
         let (a, b, ab) = Outputs::arrange(design, &y);
@@ -344,6 +385,8 @@ pub struct DesignInfo {
 #[derive(Debug, Clone, Serialize)]
 pub struct StudySummary {
     pub scenario: String,
+    /// The option every headline compares with (the scenario's first).
+    pub baseline: String,
     pub scenario_hash: String,
     pub dormsim_version: String,
     pub seed: u64,
@@ -374,7 +417,10 @@ pub fn check_complete(design: &Design, heads: usize, results: &StudyResults) -> 
     }
     for p in &results.points {
         if p.factor_values.len() != design.factors || p.outputs.len() != heads || p.role != design.role(p.point).1 {
-            return Err(format!("design point {} does not fit the design ({} factors, {heads} metrics)", p.point, design.factors));
+            return Err(format!(
+                "design point {} does not fit the design ({} factors, {heads} metrics)",
+                p.point, design.factors
+            ));
         }
     }
     match &results.nominal {
@@ -393,6 +439,7 @@ pub fn summarise_study(
 ) -> StudySummary {
     StudySummary {
         scenario: s.name.clone(),
+        baseline: s.options.first().map(|o| o.name.clone()).unwrap_or_default(),
         scenario_hash: s.hash(),
         dormsim_version: env!("CARGO_PKG_VERSION").to_string(),
         seed: s.run.seed,

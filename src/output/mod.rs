@@ -14,8 +14,8 @@ mod rundir;
 pub mod sensitivity;
 pub mod staging;
 pub mod sweep;
-pub mod uncertainty;
 mod tables;
+pub mod uncertainty;
 
 pub use console::render_summary;
 pub use manifest::{Manifest, sha256_hex};

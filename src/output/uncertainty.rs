@@ -39,7 +39,17 @@ pub fn metrics_frame(s: &StudySummary) -> DataFrame {
         Column::new("metric".into(), text(&|i| m[i].metric.clone())),
         Column::new("label".into(), text(&|i| m[i].label.clone())),
         Column::new("unit".into(), text(&|i| m[i].unit.clone())),
-        Column::new("better".into(), text(&|i| m[i].better.map_or("", |b| if b == crate::experiment::uncertainty::Better::Higher { "higher" } else { "lower" }).to_string())),
+        Column::new(
+            "better".into(),
+            text(&|i| {
+                m[i].better
+                    .map_or(
+                        "",
+                        |b| if b == crate::experiment::uncertainty::Better::Higher { "higher" } else { "lower" },
+                    )
+                    .to_string()
+            }),
+        ),
         Column::new("median".into(), num(&|i| m[i].median)),
         Column::new("p05".into(), num(&|i| m[i].p05)),
         Column::new("p95".into(), num(&|i| m[i].p95)),
@@ -52,7 +62,10 @@ pub fn metrics_frame(s: &StudySummary) -> DataFrame {
         Column::new("at_scenario_values_ci95_low".into(), opt(&|i| nominal(i).and_then(|n| n.ci95).map(|c| c[0]))),
         Column::new("at_scenario_values_ci95_high".into(), opt(&|i| nominal(i).and_then(|n| n.ci95).map(|c| c[1]))),
         Column::new("points".into(), (0..m.len()).map(|i| m[i].points as u32).collect::<Vec<u32>>()),
-        Column::new("undefined_points".into(), (0..m.len()).map(|i| m[i].undefined_points as u32).collect::<Vec<u32>>()),
+        Column::new(
+            "undefined_points".into(),
+            (0..m.len()).map(|i| m[i].undefined_points as u32).collect::<Vec<u32>>(),
+        ),
     ];
     DataFrame::new_infer_height(nan_to_null(columns)).expect("columns of equal length")
 }
@@ -114,10 +127,15 @@ pub fn points_frame(s: &StudySummary, r: &StudyResults) -> DataFrame {
         Column::new("matrix".into(), rows.iter().map(|&(p, _)| r.points[p].role.label()).collect::<Vec<String>>()),
     ];
     for (f, factor) in s.factors.iter().enumerate() {
-        columns.push(Column::new(factor.key.as_str().into(), rows.iter().map(|&(p, _)| r.points[p].factor_values[f]).collect::<Vec<f64>>()));
+        columns.push(Column::new(
+            factor.key.as_str().into(),
+            rows.iter().map(|&(p, _)| r.points[p].factor_values[f]).collect::<Vec<f64>>(),
+        ));
     }
-    columns.push(Column::new("option".into(), rows.iter().map(|&(_, m)| s.metrics[m].option.clone()).collect::<Vec<_>>()));
-    columns.push(Column::new("metric".into(), rows.iter().map(|&(_, m)| s.metrics[m].metric.clone()).collect::<Vec<_>>()));
+    columns
+        .push(Column::new("option".into(), rows.iter().map(|&(_, m)| s.metrics[m].option.clone()).collect::<Vec<_>>()));
+    columns
+        .push(Column::new("metric".into(), rows.iter().map(|&(_, m)| s.metrics[m].metric.clone()).collect::<Vec<_>>()));
     columns.push(Column::new("value".into(), rows.iter().map(|&(p, m)| r.points[p].mean(m)).collect::<Vec<f64>>()));
     columns.push(Column::new(
         "noise_se".into(),
@@ -147,7 +165,9 @@ pub fn write_uncertainty(a: &UncertaintyArtifacts, out_dir: &Path) -> Result<Vec
         let drawn = charts::render_all(a.summary, a.results, dir)?;
         files.extend(drawn.iter().flat_map(|c| [format!("charts/{}.svg", c.stem), format!("charts/{}.png", c.stem)]));
         let page = study_page(a);
-        for (name, text) in [("report.html", study::html(&page, &drawn)), ("summary.md", study::markdown(&page, &drawn))] {
+        for (name, text) in
+            [("report.html", study::html(&page, &drawn)), ("summary.md", study::markdown(&page, &drawn))]
+        {
             let path = dir.join(name);
             fs::write(&path, text).map_err(|e| OutputError::io(&path, e))?;
             files.push(name.to_string());
@@ -216,7 +236,8 @@ pub fn render_console(s: &StudySummary) -> String {
             Some([lo, hi]) => format!("{} [{}, {}]", num(n.mean, d), num(lo, d), num(hi, d)),
             None => num(n.mean, d),
         });
-        let top = ranked(m).first().and_then(|&f| m.indices[f].map(|x| format!("{} {:.2}", s.factors[f].key, x.total.value)));
+        let top =
+            ranked(m).first().and_then(|&f| m.indices[f].map(|x| format!("{} {:.2}", s.factors[f].key, x.total.value)));
         let _ = writeln!(
             out,
             "{:<50} {:>22} {:>24} {:>7} {:>6}  {}",

@@ -343,7 +343,10 @@ pub fn resolve(raw: &indexmap::IndexMap<String, RawAssumption>, doc: &toml::Tabl
         let key = format!("assumptions.{}.vary", a.pattern);
         let targets = register.targets(a, doc);
         if targets.is_empty() {
-            return Err(KeyError::new(key, "every key it names has a more specific entry, so this range moves nothing"));
+            return Err(KeyError::new(
+                key,
+                "every key it names has a more specific entry, so this range moves nothing",
+            ));
         }
         for (path, value) in &targets {
             check_target(&key, &vary.change, path, value)?;
@@ -391,7 +394,14 @@ fn resolve_entry(pattern: &str, a: &RawAssumption, doc: &toml::Table) -> R<Assum
     if vary.is_some() && rationale.trim().is_empty() {
         return Err(KeyError::new(entry, "missing `rationale`: a range needs its reasoning"));
     }
-    Ok(Assumption { pattern: pattern.to_string(), basis: a.basis, source: a.source.clone(), quality: a.quality, vary, rationale })
+    Ok(Assumption {
+        pattern: pattern.to_string(),
+        basis: a.basis,
+        source: a.source.clone(),
+        quality: a.quality,
+        vary,
+        rationale,
+    })
 }
 
 fn resolve_vary(key: &str, v: &RawVary) -> R<Vary> {

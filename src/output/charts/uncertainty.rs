@@ -54,14 +54,25 @@ const ROW_PX: i32 = 30;
 impl Plot for Ranges<'_> {
     const STEM: &'static str = RANGES_CHART;
     fn title(&self) -> String {
-        "How sure are the headlines? Range across inputs (bar, 5–95%) vs simulation noise at the scenario's values".into()
+        "How sure are the headlines? Range across inputs (bar, 5–95%) vs simulation noise at the scenario's values"
+            .into()
     }
     fn alt(&self) -> String {
         let parts: Vec<String> = self
             .s
             .metrics
             .iter()
-            .map(|m| format!("{} {}: median {} (5–95% {} to {}) {}", m.option, m.metric, fmt(m.median, &m.unit), fmt(m.p05, &m.unit), fmt(m.p95, &m.unit), m.unit))
+            .map(|m| {
+                format!(
+                    "{} {}: median {} (5–95% {} to {}) {}",
+                    m.option,
+                    m.metric,
+                    fmt(m.median, &m.unit),
+                    fmt(m.p05, &m.unit),
+                    fmt(m.p95, &m.unit),
+                    m.unit
+                )
+            })
             .collect();
         format!("One row per headline, each on its own scale with zero marked. {}.", parts.join("; "))
     }
@@ -148,7 +159,8 @@ const PANEL_H: i32 = 40 + 22 * PANEL_FACTORS as i32;
 impl Plot for Attribution<'_> {
     const STEM: &'static str = ATTRIBUTION_CHART;
     fn title(&self) -> String {
-        "What drives the spread? Total Sobol' index (orange bar, 95% interval line) and first-order index (blue line)".into()
+        "What drives the spread? Total Sobol' index (orange bar, 95% interval line) and first-order index (blue line)"
+            .into()
     }
     fn alt(&self) -> String {
         let parts: Vec<String> = key_metrics(self.s)
@@ -196,12 +208,20 @@ fn panel<DB: DrawingBackend>(
     let px = |v: f64| bx0 + (v.clamp(0.0, 1.0) * f64::from(bx1 - bx0)).round() as i32;
     for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
         area.draw(&PathElement::new([(px(t), y + 22), (px(t), y + PANEL_H - 14)], GRID.stroke_width(1)))?;
-        area.draw(&Text::new(format!("{t}"), (px(t), y + PANEL_H - 12), text(10.5, MUTED).pos(Pos::new(HPos::Center, VPos::Top))))?;
+        area.draw(&Text::new(
+            format!("{t}"),
+            (px(t), y + PANEL_H - 12),
+            text(10.5, MUTED).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
     }
     let c = option_colour(1);
     for (j, f) in ranked(m).into_iter().take(PANEL_FACTORS).enumerate() {
         let yy = y + 32 + 22 * j as i32;
-        area.draw(&Text::new(short(&s.factors[f].key), (bx0 - 8, yy), text(11.5, INK).pos(Pos::new(HPos::Right, VPos::Center))))?;
+        area.draw(&Text::new(
+            short(&s.factors[f].key),
+            (bx0 - 8, yy),
+            text(11.5, INK).pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
         let Some(ix) = m.indices[f] else { continue };
         area.draw(&Rectangle::new([(px(0.0), yy - 7), (px(ix.total.value), yy + 7)], c.filled()))?;
         let first = option_colour(0);
@@ -237,7 +257,9 @@ impl Plot for Drivers<'_> {
     const STEM: &'static str = DRIVERS_CHART;
     fn title(&self) -> String {
         match self.metric() {
-            Some(i) => format!("{}: {} against its three largest drivers", self.s.metrics[i].option, self.s.metrics[i].label),
+            Some(i) => {
+                format!("{}: {} against its three largest drivers", self.s.metrics[i].option, self.s.metrics[i].label)
+            }
             None => "No headline to show".into(),
         }
     }

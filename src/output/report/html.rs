@@ -4,7 +4,6 @@
 //! assumptions, methods, run manifest. Every piece of text from the run's files is escaped here.
 
 use super::assumptions::{self, Kind, ScenarioNotes};
-use crate::scenario::register::{Assumption, Basis, Register};
 use super::figures::Figures;
 use super::findings::{self, Span};
 use super::fmt::{count, esc, int, num, replications};
@@ -13,6 +12,7 @@ use super::methods::{RULES, SIMPLIFICATIONS};
 use super::sections::{self, Block, Section};
 use crate::output::RunDir;
 use crate::output::charts::Chart;
+use crate::scenario::register::{Assumption, Basis, Register};
 use std::fmt::Write;
 
 pub(super) const CSS: &str = include_str!("report.css");
@@ -387,7 +387,8 @@ fn register_note(a: &Assumption) -> String {
         Basis::Calibrated => badge(Kind::Calibrated).to_string(),
         b => format!("<span class=\"badge basis\">{}</span>", b.label()),
     };
-    let quality = a.quality.map_or(String::new(), |q| format!("<span class=\"badge quality-{0}\">quality {0}</span>", q.label()));
+    let quality =
+        a.quality.map_or(String::new(), |q| format!("<span class=\"badge quality-{0}\">quality {0}</span>", q.label()));
     let range = a.vary.map_or(String::new(), |v| {
         format!("<br><span class=\"range\">range {}: {}</span>", esc(&v.describe()), esc(&a.rationale))
     });

@@ -21,11 +21,17 @@ fn para(s: impl Into<String>) -> Block {
 }
 
 fn value(x: f64, unit: &str) -> String {
-    num(x, digits(unit))
+    if x.is_finite() && x.abs() >= 1e5 { format!("{:.1} m", x / 1e6) } else { num(x, digits(unit)) }
+}
+
+/// A dotted key that may break after its dots in a narrow cell.
+fn breakable(key: &str) -> String {
+    key.replace('.', ".\u{200B}")
 }
 
 pub fn page<'a>(s: &'a StudySummary, m: &'a Manifest) -> StudyPage<'a> {
-    let overrides = if m.overrides.is_empty() { String::new() } else { format!(" · overrides: {}", m.overrides.join(", ")) };
+    let overrides =
+        if m.overrides.is_empty() { String::new() } else { format!(" · overrides: {}", m.overrides.join(", ")) };
     StudyPage {
         kicker: "dormsim uncertainty study",
         title: format!("How sure are we? Input uncertainty for {}", s.scenario),
@@ -65,11 +71,19 @@ fn ranges(s: &StudySummary) -> Section {
     for m in &s.metrics {
         if m.option != option {
             option = m.option.clone();
-            rows.push(Row::Section(format!("{} against {}", m.option, baseline(s))));
+            rows.push(Row::Section(format!("{} against {}", m.option, s.baseline)));
         }
         rows.push(Row::Cells(range_cells(s, m)));
     }
-    let head = ["Headline (option − baseline)", "At the scenario's values", "Median across inputs", "5–95% across inputs", "P(option better)", "Noise share", "Largest driver (total index)"];
+    let head = [
+        "Headline (option − baseline)",
+        "At the scenario's values",
+        "Median across inputs",
+        "5–95% across inputs",
+        "P(option better)",
+        "Noise share",
+        "Largest driver (total index)",
+    ];
     Section {
         id: "ranges",
         title: "How sure are the headlines?".to_string(),
@@ -87,15 +101,14 @@ fn ranges(s: &StudySummary) -> Section {
     }
 }
 
-fn baseline(s: &StudySummary) -> String {
-    s.nominal.first().map_or_else(|| "the baseline".to_string(), |_| "the first option".to_string())
-}
-
 fn range_cells(s: &StudySummary, m: &MetricSummary) -> Vec<Cell> {
     let u = m.unit.as_str();
     let nominal = s.nominal.iter().find(|n| n.name == m.name);
     let at = nominal.map_or(Cell::new("n/a"), |n| {
-        Cell::with(value(n.mean, u), n.ci95.map(|[lo, hi]| format!("noise-only 95% CI {} to {}", value(lo, u), value(hi, u))))
+        Cell::with(
+            value(n.mean, u),
+            n.ci95.map(|[lo, hi]| format!("noise-only 95% CI {} to {}", value(lo, u), value(hi, u))),
+        )
     });
     let top = ranked(m).first().and_then(|&f| m.indices[f].map(|x| (f, x)));
     vec![
@@ -105,7 +118,9 @@ fn range_cells(s: &StudySummary, m: &MetricSummary) -> Vec<Cell> {
         Cell::new(format!("{} to {}", value(m.p05, u), value(m.p95, u))),
         Cell::new(m.probability_better.map_or("—".to_string(), |p| format!("{:.0}%", 100.0 * p))),
         Cell::new(m.noise_share.map_or("n/a".to_string(), |x| format!("{:.0}%", 100.0 * x))),
-        top.map_or(Cell::new("—"), |(f, x)| Cell::with(s.factors[f].key.clone(), Some(format!("S_T {:.2}", x.total.value)))),
+        top.map_or(Cell::new("—"), |(f, x)| {
+            Cell::with(breakable(&s.factors[f].key), Some(format!("S_T {:.2}", x.total.value)))
+        }),
     ]
 }
 
@@ -117,16 +132,18 @@ pub fn key_metrics(s: &StudySummary) -> Vec<usize> {
 }
 
 fn attribution(s: &StudySummary) -> Section {
-    let keys = key_metrics(s);
+    let first = s.metrics.first().map(|m| m.option.clone()).unwrap_or_default();
+    let keys: Vec<usize> = key_metrics(s).into_iter().filter(|&i| s.metrics[i].option == first).collect();
     let mut head = vec!["Input (register entry)".to_string()];
-    head.extend(keys.iter().map(|&i| format!("{}: {}", s.metrics[i].option, s.metrics[i].metric)));
-    let total = |f: usize| keys.iter().map(|&i| s.metrics[i].indices[f].map_or(0.0, |x| x.total.value)).fold(0.0, f64::max);
+    head.extend(keys.iter().map(|&i| format!("{} ({})", s.metrics[i].label, s.metrics[i].unit)));
+    let total =
+        |f: usize| keys.iter().map(|&i| s.metrics[i].indices[f].map_or(0.0, |x| x.total.value)).fold(0.0, f64::max);
     let mut order: Vec<usize> = (0..s.factors.len()).collect();
     order.sort_by(|&a, &b| total(b).total_cmp(&total(a)).then(a.cmp(&b)));
     let rows = order
         .iter()
         .map(|&f| {
-            let mut cells = vec![Cell::new(s.factors[f].key.clone())];
+            let mut cells = vec![Cell::new(breakable(&s.factors[f].key))];
             cells.extend(keys.iter().map(|&i| match s.metrics[i].indices[f] {
                 Some(x) => Cell::with(
                     format!("{:.2}", x.total.value),
@@ -152,9 +169,23 @@ fn attribution(s: &StudySummary) -> Section {
                  for that headline within their ranges. Intervals are 95% bootstrap intervals over the design's base \
                  rows; with few rows they are wide, and small negative estimates are sampling error.",
             ),
-            Block::Table { caption: "Total index S_T (first-order S₁ and the S_T interval below) for the key headlines".to_string(), table: Table { head, rows } },
-            Block::Figure { stem: ATTRIBUTION_CHART, alt: "Bars of total and first-order Sobol' indices per input for the key headlines".to_string() },
-            Block::Figure { stem: DRIVERS_CHART, alt: "The headline against the inputs with the largest total indices, one dot per design point".to_string() },
+            Block::Table {
+                caption: format!(
+                    "{first} against {}: total index S_T (first-order S₁ and the S_T interval below); every headline \
+                     and option in uncertainty_indices.csv",
+                    s.baseline
+                ),
+                table: Table { head, rows },
+            },
+            Block::Figure {
+                stem: ATTRIBUTION_CHART,
+                alt: "Bars of total and first-order Sobol' indices per input for the key headlines".to_string(),
+            },
+            Block::Figure {
+                stem: DRIVERS_CHART,
+                alt: "The headline against the inputs with the largest total indices, one dot per design point"
+                    .to_string(),
+            },
         ],
     }
 }
@@ -175,7 +206,10 @@ fn inputs(s: &StudySummary) -> Section {
         .iter()
         .map(|f| {
             Row::Cells(vec![
-                Cell::with(f.key.clone(), Some(format!("{} key{}", f.keys.len(), if f.keys.len() == 1 { "" } else { "s" }))),
+                Cell::with(
+                    breakable(&f.key),
+                    Some(format!("{} key{}", f.keys.len(), if f.keys.len() == 1 { "" } else { "s" })),
+                ),
                 Cell::new(range_text(f)),
                 Cell::with(f.basis.to_string(), f.quality.map(|q| format!("quality {q}"))),
                 Cell::with(f.source.clone(), Some(f.rationale.clone())),
@@ -192,7 +226,10 @@ fn inputs(s: &StudySummary) -> Section {
             ),
             Block::Table {
                 caption: "The register's ranges".to_string(),
-                table: Table { head: ["Input", "Range", "Basis", "Source (and the range's rationale)"].map(String::from).to_vec(), rows },
+                table: Table {
+                    head: ["Input", "Range", "Basis", "Source (and the range's rationale)"].map(String::from).to_vec(),
+                    rows,
+                },
             },
         ],
     }
