@@ -129,18 +129,18 @@ fn set_in(root: &mut toml::Value, path: &str, value: Option<toml::Value>) -> Res
     let mut i = 0;
     while i < parents.len() {
         // A quoted key holding dots (`assumptions."dcc.dormant_share"`) is one step, when the table has it.
-        if let toml::Value::Table(t) = &*node {
-            if !t.contains_key(parents[i]) {
-                if let Some(n) = key_length(&segments[i..], |k| t.contains_key(k)) {
-                    if i + n == segments.len() {
-                        let key = segments[i..].join(".");
-                        return finish(node, &key, path, value);
-                    }
-                    node = step(node, &segments[i..i + n].join("."), &segments[..i + n].join("."))?;
-                    i += n;
-                    continue;
-                }
+        let dotted = match &*node {
+            toml::Value::Table(t) if !t.contains_key(parents[i]) => key_length(&segments[i..], |k| t.contains_key(k)),
+            _ => None,
+        };
+        if let Some(n) = dotted {
+            if i + n == segments.len() {
+                let key = segments[i..].join(".");
+                return finish(node, &key, path, value);
             }
+            node = step(node, &segments[i..i + n].join("."), &segments[..i + n].join("."))?;
+            i += n;
+            continue;
         }
         node = step(node, parents[i], &segments[..=i].join("."))?;
         i += 1;

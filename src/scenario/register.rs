@@ -426,15 +426,11 @@ fn resolve_vary(key: &str, v: &RawVary) -> R<Vary> {
     if shape == Shape::LogUniform && lo <= 0.0 {
         return Err(KeyError::new(key, format!("a log-uniform range must be positive, got [{lo}, {hi}]")));
     }
-    if let Change::Scale { .. } = change {
-        if lo <= 0.0 {
-            return Err(KeyError::new(key, format!("a scale factor must be positive, got [{lo}, {hi}]")));
-        }
+    if matches!(change, Change::Scale { .. }) && lo <= 0.0 {
+        return Err(KeyError::new(key, format!("a scale factor must be positive, got [{lo}, {hi}]")));
     }
-    if let Some(n) = change.neutral() {
-        if !(lo..=hi).contains(&n) {
-            return Err(KeyError::new(key, format!("the range [{lo}, {hi}] must contain {n} (the scenario's value)")));
-        }
+    if let Some(n) = change.neutral().filter(|n| !(lo..=hi).contains(n)) {
+        return Err(KeyError::new(key, format!("the range [{lo}, {hi}] must contain {n} (the scenario's value)")));
     }
     Ok(Vary { change, shape })
 }
@@ -450,10 +446,10 @@ fn check_target(key: &str, change: &Change, path: &str, value: &toml::Value) -> 
         };
         return Err(KeyError::new(key, format!("`{path}` is a {}, this range needs {what}", value.type_str())));
     }
-    if let (Change::Value { min, max }, Some(x)) = (change, number(value)) {
-        if !(*min..=*max).contains(&x) {
-            return Err(KeyError::new(key, format!("`{path}` = {x} lies outside the range [{min}, {max}]")));
-        }
+    if let (Change::Value { min, max }, Some(x)) = (change, number(value))
+        && !(*min..=*max).contains(&x)
+    {
+        return Err(KeyError::new(key, format!("`{path}` = {x} lies outside the range [{min}, {max}]")));
     }
     Ok(())
 }
