@@ -137,3 +137,30 @@ fn a_study_without_ranges_or_with_an_unknown_fix_is_refused_before_running() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--fix dcc.dormant_shar: not a register entry with a range"));
     assert!(!dir.path().join("u").exists());
 }
+
+#[test]
+fn a_run_report_takes_the_ranges_of_an_uncertainty_study_of_its_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("v.toml"), two_notices()).unwrap();
+    for args in
+        [&["uncertainty", "v.toml", "--samples", "4", "--out", "u", "-q"][..], &["run", "v.toml", "--out", "r", "-q"]]
+    {
+        let out = dormsim(args, d);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let before = std::fs::read_to_string(d.join("r/report.html")).unwrap();
+    assert!(!before.contains("Uncertainty from the inputs"));
+    let out = dormsim(&["report", "r", "--uncertainty", "u"], d);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = std::fs::read_to_string(d.join("r/report.html")).unwrap();
+    assert!(html.contains("Uncertainty from the inputs") && html.contains("5–95% across inputs"));
+    // The study's median expedited saving (7 WD by construction) is in the section.
+    let s = json(&d.join("u/summary.json"));
+    let median = metric(&s, "expedited.site_saving_wd")["median"].as_f64().unwrap();
+    assert!(html.contains(&format!(">{median:.2}<")), "median {median}");
+    // A folder that is not a study is refused, naming it.
+    let out = dormsim(&["report", "r", "--uncertainty", "r"], d);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not the summary of a `dormsim uncertainty` study"));
+}

@@ -86,11 +86,15 @@ enum Command {
     #[command(
         after_help = "Reads summary.json, manifest.json, scenario.toml, replications.json and the Parquet tables \
 (dormancy_distribution, weekly, manual_weekly, populations) of the run folder.\n\n\
-Example:\n  dormsim run --out output/b && dormsim report output/b"
+Examples:\n  dormsim run --out output/b && dormsim report output/b\n  dormsim uncertainty --out output/u && dormsim report output/b --uncertainty output/u"
     )]
     Report {
         /// Folder written by `dormsim run`.
         run_dir: PathBuf,
+        /// Attach an uncertainty study of the same scenario (a folder written by `dormsim uncertainty`): its
+        /// ranges across inputs join the report (copied into the run folder as uncertainty_summary.json).
+        #[arg(long, value_name = "STUDY_DIR")]
+        uncertainty: Option<PathBuf>,
     },
     /// List bank holidays on weekdays, or count working days, in a date range.
     #[command(
@@ -474,13 +478,16 @@ fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     Ok((i, n))
 }
 
-fn report(run_dir: &std::path::Path) -> Result<(), Failure> {
+fn report(run_dir: &std::path::Path, study: Option<&std::path::Path>) -> Result<(), Failure> {
     recover(run_dir);
     if !run_dir.join("summary.json").is_file() {
         return Err(Failure::input(anyhow::anyhow!(
             "{} is not a dormsim run folder (no summary.json)",
             run_dir.display()
         )));
+    }
+    if let Some(study) = study {
+        uncertainty::attach(run_dir, study)?;
     }
     // A run folder whose files cannot be read (damaged JSON or Parquet, a missing table) is bad input: exit 2.
     let files = dormsim::output::rebuild_report(run_dir).map_err(|e| match e {
@@ -502,7 +509,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Scenario(ScenarioCommand::Show) => scenario::show(),
         Command::Validate { file, set } => scenario::validate(&file, &set),
         Command::Calendar(args) => calendar::calendar(args),
-        Command::Report { run_dir } => report(&run_dir),
+        Command::Report { run_dir, uncertainty } => report(&run_dir, uncertainty.as_deref()),
         Command::Merge { shards, out, force } => {
             recover(&out);
             dormsim::output::check_destination(&out, force).map_err(Failure::input)?;

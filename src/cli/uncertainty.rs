@@ -302,3 +302,32 @@ pub fn merge_shards(dirs: &[PathBuf], out: &std::path::Path) -> Result<(), Failu
     }));
     finish(&setup, &results, &mut manifest, out, true)
 }
+
+/// Copy the uncertainty study in `study` into the run folder `run_dir` for its report, after checking that it is
+/// one, of the run's scenario.
+pub fn attach(run_dir: &std::path::Path, study: &std::path::Path) -> Result<(), Failure> {
+    use dormsim::experiment::uncertainty::StudySummary;
+    let path = study.join("summary.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Failure::input(anyhow!("--uncertainty {}: cannot read summary.json ({e})", study.display())))?;
+    let summary: StudySummary = serde_json::from_str(&text).map_err(|e| {
+        Failure::input(anyhow!(
+            "--uncertainty {}: not the summary of a `dormsim uncertainty` study ({e})",
+            study.display()
+        ))
+    })?;
+    let run: serde_json::Value = std::fs::read_to_string(run_dir.join("summary.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    if run["scenario"].as_str() != Some(summary.scenario.as_str()) {
+        return Err(Failure::input(anyhow!(
+            "--uncertainty {}: a study of scenario `{}`, but the run is of `{}`",
+            study.display(),
+            summary.scenario,
+            run["scenario"].as_str().unwrap_or("?")
+        )));
+    }
+    let to = run_dir.join(dormsim::output::UNCERTAINTY_FILE);
+    std::fs::write(&to, text).map_err(|e| Failure::runtime(anyhow!("{}: {e}", to.display())))
+}

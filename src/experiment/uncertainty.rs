@@ -24,7 +24,7 @@ use statrs::statistics::{Data, OrderStatistics};
 pub const RESAMPLES: usize = 1000;
 
 /// One uncertain input: a register entry with a range and the keys it moves.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Factor {
     pub key: String,
     pub change: Change,
@@ -34,8 +34,8 @@ pub struct Factor {
     /// Every key moved is an integer and the range is a uniform value range: draws are whole numbers, each equally
     /// likely.
     pub whole: bool,
-    pub basis: &'static str,
-    pub quality: Option<&'static str>,
+    pub basis: String,
+    pub quality: Option<String>,
     pub source: String,
     pub rationale: String,
     /// The keys moved with their scenario values.
@@ -57,8 +57,8 @@ impl Factor {
             shape: vary.shape,
             centre: register::centre(a, doc),
             whole,
-            basis: a.basis.label(),
-            quality: a.quality.map(|q| q.label()),
+            basis: a.basis.label().to_string(),
+            quality: a.quality.map(|q| q.label().to_string()),
             source: a.source.clone(),
             rationale: a.rationale.clone(),
             keys: targets.iter().map(|(k, _)| k.clone()).collect(),
@@ -228,6 +228,7 @@ pub struct PointResult {
     pub role: Role,
     pub factor_values: Vec<f64>,
     /// `[headline][replication]`.
+    #[serde(deserialize_with = "crate::metrics::nan_rows_from_null")]
     pub outputs: Vec<Vec<f64>>,
 }
 
@@ -279,10 +280,15 @@ pub struct MetricSummary {
     /// Points (A and B) the statistics use, and how many of them had no value (population absent).
     pub points: usize,
     pub undefined_points: usize,
+    #[serde(deserialize_with = "crate::metrics::nan_from_null")]
     pub median: f64,
+    #[serde(deserialize_with = "crate::metrics::nan_from_null")]
     pub p05: f64,
+    #[serde(deserialize_with = "crate::metrics::nan_from_null")]
     pub p95: f64,
+    #[serde(deserialize_with = "crate::metrics::nan_from_null")]
     pub mean: f64,
+    #[serde(deserialize_with = "crate::metrics::nan_from_null")]
     pub sd: f64,
     /// Share of points where the option does better than the baseline (difference > 0 or < 0 as `better` says).
     pub probability_better: Option<f64>,
@@ -346,6 +352,7 @@ pub fn summarise_metric(h: &Headline, m: usize, design: &Design, points: &[Point
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Nominal {
     pub name: String,
+    #[serde(deserialize_with = "crate::metrics::nan_from_null")]
     pub mean: f64,
     pub ci95: Option<[f64; 2]>,
 }
@@ -365,15 +372,21 @@ pub fn nominal(heads: &[Headline], outputs: &[Vec<f64>]) -> Vec<Nominal> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StudyResults {
     /// Headline values per replication at the scenario's own values (shard 0 and unsplit studies only).
+    #[serde(default, deserialize_with = "nominal_from_null")]
     pub nominal: Option<Vec<Vec<f64>>>,
     /// The design points run, in point order.
     pub points: Vec<PointResult>,
 }
 
+fn nominal_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<Vec<f64>>>, D::Error> {
+    let raw = Option::<Vec<Vec<Option<f64>>>>::deserialize(d)?;
+    Ok(raw.map(|rows| rows.into_iter().map(|r| r.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect()).collect()))
+}
+
 /// The design as recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesignInfo {
-    pub method: &'static str,
+    pub method: String,
     pub base_rows: usize,
     pub factors: usize,
     pub points: usize,
@@ -382,7 +395,7 @@ pub struct DesignInfo {
 }
 
 /// Everything the study's `summary.json` holds.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StudySummary {
     pub scenario: String,
     /// The option every headline compares with (the scenario's first).
@@ -448,7 +461,8 @@ pub fn summarise_study(
         represents: s.fleet.represents,
         design: DesignInfo {
             method: "Saltelli (2010) design on an Owen-scrambled Sobol' sequence; first-order indices by Saltelli \
-                     (2010), total by Jansen (1999); percentile bootstrap over base rows",
+                     (2010), total by Jansen (1999); percentile bootstrap over base rows"
+                .to_string(),
             base_rows: design.rows,
             factors: design.factors,
             points: design.points(),

@@ -11,6 +11,12 @@ pub fn nan_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::E
     Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
+/// As [`nan_from_null`] for rows of floats (a value undefined in one replication is written as `null`).
+pub fn nan_rows_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Vec<f64>>, D::Error> {
+    let raw = Vec::<Vec<Option<f64>>>::deserialize(d)?;
+    Ok(raw.into_iter().map(|r| r.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect()).collect())
+}
+
 /// As [`nan_from_null`] for a map of floats (a share with no denominator is written as `null`).
 pub fn nan_map_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<indexmap::IndexMap<String, f64>, D::Error> {
     let raw = indexmap::IndexMap::<String, Option<f64>>::deserialize(d)?;

@@ -20,7 +20,7 @@ pub mod uncertainty;
 pub use console::render_summary;
 pub use manifest::{Manifest, sha256_hex};
 pub use population_table::populations_frame;
-pub use rundir::RunDir;
+pub use rundir::{RunDir, UNCERTAINTY_FILE};
 pub use staging::{Staging, abandon_all, check_destination, check_same_scenario, recover};
 pub use tables::{distribution_frame, manual_weekly_frame, weekly_columns, weekly_frame};
 

@@ -21,7 +21,13 @@ pub struct RunDir {
     pub populations: DataFrame,
     /// Every replication's raw results (`replications.json`).
     pub replications: Vec<ReplicationResult>,
+    /// An uncertainty study of this scenario attached with `dormsim report RUN --uncertainty STUDY`
+    /// (`uncertainty_summary.json`, a copy of the study's `summary.json`).
+    pub uncertainty: Option<crate::experiment::uncertainty::StudySummary>,
 }
+
+/// The attached study's summary in a run folder.
+pub const UNCERTAINTY_FILE: &str = "uncertainty_summary.json";
 
 fn read_error(path: &Path, message: impl ToString) -> OutputError {
     OutputError::Read { path: path.to_path_buf(), message: message.to_string() }
@@ -50,6 +56,10 @@ impl RunDir {
             manual_weekly: read_parquet(&dir.join("manual_weekly.parquet"))?,
             populations: read_parquet(&dir.join("populations.parquet"))?,
             replications: read_json(&dir.join(super::REPLICATIONS_FILE))?,
+            uncertainty: match dir.join(UNCERTAINTY_FILE) {
+                p if p.is_file() => Some(read_json(&p)?),
+                _ => None,
+            },
         })
     }
 }

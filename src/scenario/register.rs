@@ -88,7 +88,7 @@ pub enum Shape {
 }
 
 /// What a factor changes in the keys it names.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Change {
     /// The value itself, between `min` and `max` (numbers; integer keys are rounded).

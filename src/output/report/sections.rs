@@ -46,7 +46,9 @@ pub fn analysis(run: &RunDir) -> Vec<Section> {
     if s.options.values().all(|o| o.populations.is_empty()) {
         return Vec::new();
     }
-    vec![who_gains(s), spent_on(s), notified(s), fast_track(s), partial(s)]
+    let mut out = vec![who_gains(s), spent_on(s), notified(s), fast_track(s), partial(s)];
+    out.extend(super::uncertainty::run_section(run));
+    out
 }
 
 fn who_gains(s: &Summary) -> Section {

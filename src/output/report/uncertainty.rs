@@ -211,7 +211,7 @@ fn inputs(s: &StudySummary) -> Section {
                     Some(format!("{} key{}", f.keys.len(), if f.keys.len() == 1 { "" } else { "s" })),
                 ),
                 Cell::new(range_text(f)),
-                Cell::with(f.basis.to_string(), f.quality.map(|q| format!("quality {q}"))),
+                Cell::with(f.basis.clone(), f.quality.as_ref().map(|q| format!("quality {q}"))),
                 Cell::with(f.source.clone(), Some(f.rationale.clone())),
             ])
         })
@@ -261,4 +261,54 @@ fn method(s: &StudySummary) -> Section {
             ),
         ],
     }
+}
+
+/// The run report's section for an attached uncertainty study: the study's ranges across inputs beside this run's
+/// noise-only figures.
+pub fn run_section(run: &crate::output::RunDir) -> Option<Section> {
+    let u = run.uncertainty.as_ref()?;
+    let mut rows = Vec::new();
+    let mut option = String::new();
+    for m in &u.metrics {
+        if m.option != option {
+            option = m.option.clone();
+            rows.push(Row::Section(format!("{} against {}", m.option, u.baseline)));
+        }
+        rows.push(Row::Cells(range_cells(u, m)));
+    }
+    let head = [
+        "Headline (option − baseline)",
+        "Study at the scenario's values",
+        "Median across inputs",
+        "5–95% across inputs",
+        "P(option better)",
+        "Noise share",
+        "Largest driver (total index)",
+    ];
+    let same = u.scenario == run.summary.scenario;
+    Some(Section {
+        id: "uncertainty",
+        title: "Uncertainty from the inputs".to_string(),
+        blocks: vec![
+            para(format!(
+                "Every interval elsewhere in this report is simulation noise only. This section adds the spread that \
+                 comes from the inputs: the uncertainty study of scenario {}{} ({} design points × {} replications, {} \
+                 installations simulated, seed {}; scenario hash {}) propagated the {} ranges of the assumptions \
+                 register through the model. Its own values at the scenario's inputs come from its smaller runs, so \
+                 they differ a little from this run's.",
+                u.scenario,
+                if same { "" } else { " (NOT this run's scenario)" },
+                u.design.points,
+                u.replications_per_point,
+                u.installations,
+                u.seed,
+                u.scenario_hash.get(..12).unwrap_or(&u.scenario_hash),
+                u.design.factors
+            )),
+            Block::Table {
+                caption: "Headline ranges across inputs (from the attached uncertainty study)".to_string(),
+                table: Table { head: head.map(String::from).to_vec(), rows },
+            },
+        ],
+    })
 }
