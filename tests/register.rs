@@ -79,10 +79,12 @@ fn baseline_with(overrides: &[&str]) -> String {
 }
 
 #[test]
-fn a_range_that_excludes_the_scenario_value_or_does_not_fit_the_key_is_refused() {
-    // The baseline's dormant share is 0.30, outside [0.4, 0.6].
-    let e = baseline_with(&["assumptions.dcc.dormant_share.vary={ min = 0.4, max = 0.6 }"]);
-    assert!(e.contains("`dcc.dormant_share` = 0.3 lies outside the range [0.4, 0.6]"), "{e}");
+fn a_range_that_does_not_fit_its_keys_is_refused_but_a_what_if_may_leave_it() {
+    // A what-if may move a key outside its range (the study then draws from the range and says so).
+    assert_eq!(baseline_with(&["fleet.split_supply_share=0"]), "");
+    // A scale must contain × 1 (the scenario's value).
+    let e = baseline_with(&["assumptions.dcc.dormant_share.vary={ scale = [1.5, 2] }"]);
+    assert!(e.contains("the range [1.5, 2] must contain 1"), "{e}");
     // A date cannot be scaled.
     let e = baseline_with(&[
         "assumptions.suppliers.*.dcc_ready_date.vary={ scale = [0.5, 2] }",

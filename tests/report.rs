@@ -75,14 +75,16 @@ fn the_report_states_the_headline_numbers_documents_the_assumptions_and_is_self_
         assert!(!lower.contains(bad), "{bad} in report.html");
     }
 
-    // The assumptions table: one row per key with its value and the comment of its line (and the indented
-    // continuation lines below it), the ASSUMPTION / CALIBRATED marks shown as badges.
+    // The assumptions table: one row per key with its value, its assumptions-register entry (basis and quality
+    // badges, source, range) and the comment of its line (and the indented continuation lines below it), the
+    // ASSUMPTION / CALIBRATED marks shown as badges.
     assert!(html.contains("dcc.<wbr>daily_capacity</code></td><td><code>34500</code>"), "daily_capacity row");
     let row = &html[html.find("dcc.<wbr>daily_capacity</code>").unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(row.contains("≈33 k *successful* migrations per WD"), "{row}");
     assert!(row.contains("÷ (1 − 5% failures) ≈ 34.5 k attempts"), "continuation line: {row}");
     assert!(row.contains("<span class=\"badge calibrated\">CALIBRATED</span>"), "{row}");
+    assert!(row.contains("quality medium") && row.contains("range 31000 to 40000"), "{row}");
     assert!(html.contains("fleet.<wbr>cohorts.<wbr>MOC-MDS.<wbr>dmcs.<wbr>honeywell-elster-1"), "inline-table key");
     assert!(html.contains("<span class=\"badge assumption\">ASSUMPTION</span>"));
     // The overrides are listed separately, with the value in the file they replace.

@@ -42,6 +42,10 @@ pub struct Factor {
     #[serde(skip)]
     pub targets: Vec<(String, toml::Value)>,
     pub keys: Vec<String>,
+    /// Keys whose scenario value lies outside a value range (set by a what-if or `--set`): the study moves them into
+    /// the range.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outside_range: Vec<String>,
 }
 
 impl Factor {
@@ -62,6 +66,16 @@ impl Factor {
             source: a.source.clone(),
             rationale: a.rationale.clone(),
             keys: targets.iter().map(|(k, _)| k.clone()).collect(),
+            outside_range: match vary.change {
+                Change::Value { min, max } => targets
+                    .iter()
+                    .filter(|(_, v)| {
+                        v.as_float().or(v.as_integer().map(|i| i as f64)).is_some_and(|x| !(min..=max).contains(&x))
+                    })
+                    .map(|(k, _)| k.clone())
+                    .collect(),
+                _ => Vec::new(),
+            },
             targets,
         })
     }

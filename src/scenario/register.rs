@@ -1,7 +1,7 @@
 //! The assumptions register (`[assumptions."KEY"]` in the scenario file): for each key, or each key pattern with
 //! `*` standing for one path segment (`smsos.*.lead_time_wd`), where its value comes from (`basis` and `source`),
 //! how good that is (`quality`), and, for an uncertain value, the range it may plausibly take (`vary`) with the
-//! reasoning (`rationale`). Checked with every scenario like the rest of the file; read by the report's assumptions
+//! reasoning (`rationale`). A value range need not contain the key's value (a what-if or `--set` may move it out). Checked with every scenario like the rest of the file; read by the report's assumptions
 //! log and by `dormsim uncertainty`, never by a run (a register entry changes no simulated number).
 //!
 //! An entry covers the keys its pattern names and every key inside them (`switching.seasonality` covers its twelve
@@ -435,8 +435,8 @@ fn resolve_vary(key: &str, v: &RawVary) -> R<Vary> {
     Ok(Vary { change, shape })
 }
 
-/// Every key the range names must take it: numbers inside a value range, durations or numbers for a scale, dates
-/// for a shift.
+/// Every key the range names must take it: numbers for a value range, durations or numbers for a scale, dates for
+/// a shift.
 fn check_target(key: &str, change: &Change, path: &str, value: &toml::Value) -> R<()> {
     if changed(value, change, change.bounds().0).is_none() || changed(value, change, change.bounds().1).is_none() {
         let what = match change {
@@ -446,11 +446,8 @@ fn check_target(key: &str, change: &Change, path: &str, value: &toml::Value) -> 
         };
         return Err(KeyError::new(key, format!("`{path}` is a {}, this range needs {what}", value.type_str())));
     }
-    if let (Change::Value { min, max }, Some(x)) = (change, number(value))
-        && !(*min..=*max).contains(&x)
-    {
-        return Err(KeyError::new(key, format!("`{path}` = {x} lies outside the range [{min}, {max}]")));
-    }
+    // A value outside a value range is allowed: a what-if or a `--set` may move a key beyond the range its entry
+    // gives; `dormsim uncertainty` draws from the range all the same and says which keys it moved from outside.
     Ok(())
 }
 

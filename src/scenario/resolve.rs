@@ -70,6 +70,15 @@ pub fn check_all(text: &str, source: &str, overrides: &[String]) -> Vec<Scenario
         if problems.iter().any(|p| p.key == e.key && p.message == e.message) {
             break;
         }
+        // A register entry for a key an earlier repair removed is not a problem of its own: take it away too.
+        if let Some(pattern) = e.key.strip_prefix("assumptions.").filter(|_| e.message.contains("names no key")) {
+            let removed =
+                |(k, r): &(String, Repair)| matches!(r, Repair::Remove) && super::register::covers(pattern, k);
+            if repairs.iter().any(removed) && !repairs.iter().any(|(k, _)| *k == e.key) {
+                repairs.push((e.key.clone(), Repair::Remove));
+                continue;
+            }
+        }
         let key = e.key.clone();
         let typo = e.message.starts_with("unknown field");
         let repair = match suggestion(&e.message).filter(|_| typo) {

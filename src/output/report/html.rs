@@ -343,7 +343,16 @@ fn assumptions_section(h: &mut String, outline: &Outline, run: &RunDir, notes: &
             }
             let entries = register.describing(&p.path);
             let note = match (p.note.is_empty(), g.note.is_empty()) {
-                _ if !entries.is_empty() => entries.iter().map(|a| register_note(a)).collect::<Vec<_>>().join("<br>"),
+                _ if !entries.is_empty() => {
+                    let register = entries.iter().map(|a| register_note(a)).collect::<Vec<_>>().join("<br>");
+                    match p.note.is_empty() {
+                        true => register,
+                        false => format!(
+                            "{register}<br><span class=\"filenote\">In the file: {}</span>",
+                            marked_note(&p.note)
+                        ),
+                    }
+                }
                 (false, _) => marked_note(&p.note),
                 (true, false) => "<span class=\"muted\">– (see the section note)</span>".to_string(),
                 (true, true) => "<span class=\"muted\">–</span>".to_string(),

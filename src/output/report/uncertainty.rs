@@ -212,7 +212,18 @@ fn inputs(s: &StudySummary) -> Section {
                 ),
                 Cell::new(range_text(f)),
                 Cell::with(f.basis.clone(), f.quality.as_ref().map(|q| format!("quality {q}"))),
-                Cell::with(f.source.clone(), Some(f.rationale.clone())),
+                Cell::with(
+                    f.source.clone(),
+                    Some(if f.outside_range.is_empty() {
+                        f.rationale.clone()
+                    } else {
+                        format!(
+                            "{} (the scenario's value lies outside this range for {})",
+                            f.rationale,
+                            f.outside_range.join(", ")
+                        )
+                    }),
+                ),
             ])
         })
         .collect();
