@@ -12,6 +12,7 @@ mod precision;
 pub mod sensitivity;
 mod summary;
 pub mod sweep;
+pub mod validation;
 pub mod warmup;
 
 pub use check::check_results;

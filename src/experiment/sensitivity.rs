@@ -22,7 +22,7 @@ use serde::Serialize;
 pub const DEFAULT_PERCENT: f64 = 20.0;
 
 /// Key prefixes that configure the simulation rather than describe the world.
-const NOT_PARAMETERS: [&str; 3] = ["run.", "fleet.installations", "sensitivity."];
+const NOT_PARAMETERS: [&str; 4] = ["run.", "fleet.installations", "sensitivity.", "validation."];
 
 /// A key and the values it takes.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,6 +6,7 @@ pub mod error;
 pub mod locate;
 pub mod raw;
 pub mod resolve;
+pub mod validation;
 
 pub use error::{KeyError, ScenarioError};
 
@@ -37,6 +38,10 @@ pub struct Scenario {
     pub prepayment: Prepayment,
     pub manual: ManualConfig,
     pub options: Vec<OptionSpec>,
+    /// Public figures every run is held against (`[[validation]]`). Not serialised when empty, so scenarios without
+    /// any keep their hash.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub validation: Vec<validation::Figure>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -49,6 +49,8 @@ pub struct RawScenario {
     pub options: IndexMap<String, RawOption>,
     /// Settings of `dormsim sensitivity` (not used by a run).
     pub sensitivity: Option<RawSensitivity>,
+    /// `[[validation]]`: public figures every run is held against (`validation.rs`).
+    pub validation: Option<Vec<super::validation::RawFigure>>,
 }
 
 /// `[sensitivity]`: the ± percentage applied to every numeric key, keys left out, and explicit low/high values.
