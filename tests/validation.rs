@@ -126,3 +126,58 @@ fn a_runs_summary_json_holds_one_row_per_public_figure_against_the_model() {
     let peak = rows.iter().find(|r| r.quantity == "peak_migration_month").unwrap();
     assert!(matches!(&peak.model, Some(Value::Month(m)) if m.len() == 7), "{peak:?}");
 }
+
+#[test]
+fn the_console_summary_md_and_report_show_the_validation_tally_and_call_every_interval_simulation_noise() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = write_baseline_run(tmp.path(), &["fleet.installations=3000", "run.replications=2"]);
+    let rows = &run.summary.validation;
+    let within = rows.iter().filter(|r| r.within()).count();
+    let compared = rows.iter().filter(|r| matches!(r.status, Status::Within | Status::Outside)).count();
+    let outside_run = rows.iter().filter(|r| r.status == Status::OutsideRun).count();
+
+    let console = dormsim::output::render_summary(&run.summary);
+    let line = format!(
+        "validation: {within} of {compared} public figures within tolerance, {outside_run} dated outside the run \
+         (see report.html)"
+    );
+    assert_eq!(console.lines().filter(|l| l.starts_with("validation:")).collect::<Vec<_>>(), vec![line.as_str()]);
+    assert!(console.contains("simulation noise only, not input uncertainty; see `dormsim uncertainty`"));
+
+    let md = std::fs::read_to_string(run.dir.join("summary.md")).unwrap();
+    let html = std::fs::read_to_string(run.dir.join("report.html")).unwrap();
+    for (name, text) in [("summary.md", &md), ("report.html", &html)] {
+        assert!(text.contains("Validation and limitations"), "{name}");
+        assert!(text.contains(&format!("{within} of {compared} are within their tolerance")), "{name}");
+        assert!(text.contains("simulation noise only"), "{name}: intervals not labelled");
+        assert!(text.contains("dormsim uncertainty"), "{name}: no pointer to the uncertainty study");
+        assert!(text.contains("Uniform active-programme windows"), "{name}: limitations missing");
+    }
+}
+
+#[test]
+fn a_scenario_without_figures_still_reports_its_limitations_and_says_it_has_no_figures() {
+    use dormsim::output::{Manifest, RunArtifacts, write_run};
+    let tmp = tempfile::tempdir().unwrap();
+    let text = verification_toml("england-wales", "2021-03-01", "2021-03-15", 50);
+    let s = load(&text, &[]);
+    assert!(s.validation.is_empty());
+    let reps = run(&s, 1);
+    let summary = dormsim::experiment::summarise(&s, &reps);
+    assert!(summary.validation.is_empty());
+    let console = dormsim::output::render_summary(&summary);
+    assert!(console.contains("validation: the scenario lists no public figures"), "{console}");
+    let manifest = Manifest::new(&s, "test", &[], s.run.replications, 1, 0.1, 10);
+    let artifacts = RunArtifacts {
+        scenario: &s,
+        summary: &summary,
+        replications: &reps,
+        manifest: &manifest,
+        scenario_text: &text,
+    };
+    write_run(&artifacts, &tmp.path().join("run")).unwrap();
+    let md = std::fs::read_to_string(tmp.path().join("run/summary.md")).unwrap();
+    assert!(md.contains("## Validation and limitations"), "{md}");
+    assert!(md.contains("This scenario lists no public figures"));
+    assert!(md.contains("Intervals are simulation noise only"));
+}

@@ -21,7 +21,7 @@ use serde::Serialize;
 /// ± percentage used when the scenario gives none.
 pub const DEFAULT_PERCENT: f64 = 20.0;
 
-/// Key prefixes that configure the simulation rather than describe the world.
+/// Key prefixes that configure the simulation or its checks rather than describe the world.
 const NOT_PARAMETERS: [&str; 4] = ["run.", "fleet.installations", "sensitivity.", "validation."];
 
 /// A key and the values it takes.

@@ -149,6 +149,15 @@ fn analysis_section(h: &mut String, outline: &Outline, section: &Section, figure
                 table(h, t, "breakdown");
             }
             Block::Figure { stem, .. } => figures.place(h, stem),
+            Block::List(items) => {
+                h.push_str("<ul>\n");
+                for p in items {
+                    h.push_str("<li>");
+                    spans(h, &p.0);
+                    h.push_str("</li>\n");
+                }
+                h.push_str("</ul>\n");
+            }
         }
     }
     h.push_str("</section>\n");
@@ -177,9 +186,11 @@ fn findings_section(h: &mut String, outline: &Outline, run: &RunDir) {
     let _ = writeln!(
         h,
         "<p class=\"note\">Means over {} with Student-t 95% confidence intervals (CI); differences are \
-         paired by replication (common random numbers). WD = working days of the {} calendar. Counts are per \
-         replication in simulated installations; “GB” figures multiply them by {} to the {} installations \
-         represented.</p>",
+         paired by replication (common random numbers). <strong>Every interval in this report is simulation noise \
+         only</strong>, not the uncertainty of the inputs: <code>dormsim uncertainty</code> propagates that, and \
+         “Validation and limitations” sets the model against public figures. WD = working days of the {} \
+         calendar. Counts are per replication in simulated installations; “GB” figures multiply them by {} to the \
+         {} installations represented.</p>",
         replications(s.replications),
         esc(&s.calendar),
         num(s.scale_to_represented, 1),
@@ -431,7 +442,8 @@ fn methods_section(h: &mut String, outline: &Outline, run: &RunDir) {
         format!("Warm-up: {}.", s.warmup.note),
         "Means are means over replications of each replication’s mean, with Student-t 95% confidence intervals \
          (mean ± t(0.975, n−1)·s/√n); comparisons use the paired-t interval of the per-replication differences. With \
-         one replication there is no interval."
+         one replication there is no interval. The intervals cover simulation noise only (the inputs are fixed); \
+         the uncertainty of the inputs is propagated by dormsim uncertainty."
             .to_string(),
         "Quantiles (p50, p90, p95) pool all episodes over replications (inverse empirical CDF).".to_string(),
         format!(
