@@ -131,7 +131,7 @@ fn outcome(s: &Scenario, calendar: &WorkCalendar, reps: &[ReplicationResult], f:
                 each(&|r| daily_migrations(calendar, &r.options[o])[days.clone()].iter().sum::<f64>() * scale(s))
             }
         },
-        Quantity::PeakMonthMigrations | Quantity::PeakMigrationMonth => peak(s, calendar, reps, f),
+        Quantity::PeakMonthMigrations { .. } | Quantity::PeakMigrationMonth => peak(s, calendar, reps, f),
         Quantity::DormantStock { date } => match day_in_run(s, date) {
             None => Outcome::OutsideRun,
             Some(d) => each(&|r| stock_at(&r.options[o], d) * scale(s)),
@@ -192,9 +192,18 @@ pub fn complete_months(s: &Scenario) -> Vec<(Month, Range<usize>)> {
     out
 }
 
-/// The busiest complete month of the mean monthly series (the first when tied), and migrations in it.
+/// The busiest complete month of the mean monthly series (the first when tied), and migrations in it; outside the
+/// run when the public record's month is not a complete month of the run.
 fn peak(s: &Scenario, calendar: &WorkCalendar, reps: &[ReplicationResult], f: &Figure) -> Outcome {
     let months = complete_months(s);
+    let record = match (f.quantity, f.expected) {
+        (Quantity::PeakMonthMigrations { month }, _) => month,
+        (_, Expected::Month(m)) => Some(m),
+        _ => None,
+    };
+    if record.is_some_and(|r| !months.iter().any(|(m, _)| *m == r)) {
+        return Outcome::OutsideRun;
+    }
     let per_rep: Vec<Vec<f64>> = reps
         .iter()
         .map(|r| {
@@ -334,7 +343,9 @@ fn unit(f: &Figure) -> &'static str {
 fn when(f: &Figure) -> Option<String> {
     match f.quantity {
         Quantity::CumulativeMigrations { date } | Quantity::DormantStock { date } => Some(date.to_string()),
-        Quantity::MigrationsInMonth { month } => Some(month.to_string()),
+        Quantity::MigrationsInMonth { month } | Quantity::PeakMonthMigrations { month: Some(month) } => {
+            Some(month.to_string())
+        }
         _ => None,
     }
 }
@@ -344,7 +355,7 @@ fn label(s: &Scenario, f: &Figure) -> String {
     match f.quantity {
         Quantity::CumulativeMigrations { date } => format!("Migrations from the run's start to {date}"),
         Quantity::MigrationsInMonth { month } => format!("Migrations in {month}"),
-        Quantity::PeakMonthMigrations => "Migrations in the busiest month".into(),
+        Quantity::PeakMonthMigrations { .. } => "Migrations in the busiest month".into(),
         Quantity::PeakMigrationMonth => "Busiest migration month".into(),
         Quantity::DormantStock { date } => format!("Dormant installations on {date}"),
         Quantity::FastTrackSavingWd { against } => {
@@ -368,7 +379,7 @@ fn basis(s: &Scenario, f: &Figure) -> String {
         Quantity::MigrationsInMonth { .. } => {
             format!("{migrations} in the month (months wholly inside the run, {start} to {end})")
         }
-        Quantity::PeakMonthMigrations | Quantity::PeakMigrationMonth => format!(
+        Quantity::PeakMonthMigrations { .. } | Quantity::PeakMigrationMonth => format!(
             "the busiest complete month of the mean monthly {migrations}, among the months wholly inside the run \
              ({start} to {end})"
         ),
@@ -514,21 +525,41 @@ mod tests {
     fn the_peak_month_is_the_busiest_complete_month_and_its_volume_is_that_months_mean() {
         // Only March is complete (the run ends on 2 April): it is the peak, with 1 140 000 on average.
         let mut s = world();
-        let mut month = figure(Quantity::PeakMigrationMonth, Expected::Month(Month::parse("2021-05").unwrap()));
+        let march = Month::parse("2021-03").unwrap();
+        let mut month = figure(Quantity::PeakMigrationMonth, Expected::Month(march));
         month.tolerance = Tolerance::Absolute(1.0);
-        s.validation = vec![month, figure(Quantity::PeakMonthMigrations, Expected::Number(1_200_000.0))];
+        let volume = figure(Quantity::PeakMonthMigrations { month: Some(march) }, Expected::Number(1_200_000.0));
+        s.validation = vec![month.clone(), volume];
         let rows = evaluate(&s, &results(&s));
-        assert_eq!(rows[0].model, Some(Value::Month("2021-03".into())));
-        // March is two months before May: −2, outside a tolerance of one month (April to June allowed).
-        assert_eq!((rows[0].difference, rows[0].status), (Some(-2.0), Status::Outside));
+        assert_eq!((rows[0].model.clone(), rows[0].difference), (Some(Value::Month("2021-03".into())), Some(0.0)));
+        assert_eq!(rows[0].status, Status::Within);
+        // Set against a record in May, March is −2 months: outside a tolerance of one month (April to June).
+        month.expected = Expected::Month(Month::parse("2021-05").unwrap());
+        let may = row(&s, &month, Outcome::Month(march));
+        assert_eq!((may.difference, may.status), (Some(-2.0), Status::Outside));
         assert_eq!(
-            (rows[0].lower.clone(), rows[0].upper.clone()),
+            (may.lower, may.upper),
             (Some(Value::Month("2021-04".into())), Some(Value::Month("2021-06".into())))
         );
         // 1 140 000 against 1.2 m ± 10%: −60 000 (−5%), within.
         assert_eq!(rows[1].model, Some(Value::Number(1_140_000.0)));
         assert!(close(rows[1].relative_difference.unwrap(), -0.05));
         assert_eq!(rows[1].status, Status::Within);
+    }
+
+    #[test]
+    fn a_peak_whose_public_month_is_not_in_the_run_is_not_compared() {
+        // The run holds only March 2021 whole: a record set in May 2021 (or in April, cut by the end of the run)
+        // cannot be compared with the busiest month of this run.
+        let mut s = world();
+        let may = Month::parse("2021-05").unwrap();
+        let mut month = figure(Quantity::PeakMigrationMonth, Expected::Month(may));
+        month.tolerance = Tolerance::Absolute(3.0);
+        let april = Some(Month::parse("2021-04").unwrap());
+        s.validation = vec![month, figure(Quantity::PeakMonthMigrations { month: april }, Expected::Number(1e6))];
+        for row in evaluate(&s, &results(&s)) {
+            assert_eq!((row.status, row.model), (Status::OutsideRun, None), "{}", row.label);
+        }
     }
 
     #[test]
@@ -570,7 +601,7 @@ mod tests {
 
     #[test]
     fn a_bound_compares_on_one_side_only_and_the_tolerance_on_the_figure() {
-        let mut f = figure(Quantity::PeakMonthMigrations, Expected::Number(100.0));
+        let mut f = figure(Quantity::PeakMonthMigrations { month: None }, Expected::Number(100.0));
         // Approx ± 10%: 89 is outside (−11), 110 within (+10, exactly on the bound).
         assert_eq!((within(&f, -11.0), within(&f, 10.0)), (Status::Outside, Status::Within));
         f.compare = Compare::AtLeast;

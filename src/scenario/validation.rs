@@ -96,9 +96,10 @@ pub enum Quantity {
     CumulativeMigrations { date: NaiveDate },
     /// Migrations (dormant and active, represented scale) in one calendar month.
     MigrationsInMonth { month: Month },
-    /// Migrations in the model's busiest complete month.
-    PeakMonthMigrations,
-    /// Which complete month is the model's busiest (the figure is a month).
+    /// Migrations in the model's busiest complete month; `month`, when given, is the month of the public record,
+    /// and the figure is outside the run when that month is.
+    PeakMonthMigrations { month: Option<Month> },
+    /// Which complete month is the model's busiest (the figure is a month; outside the run when it is).
     PeakMigrationMonth,
     /// Dormant installations (represented scale) at the end of `date`.
     DormantStock { date: NaiveDate },
@@ -128,7 +129,7 @@ impl Quantity {
         match self {
             Quantity::CumulativeMigrations { .. } => QUANTITIES[0],
             Quantity::MigrationsInMonth { .. } => QUANTITIES[1],
-            Quantity::PeakMonthMigrations => QUANTITIES[2],
+            Quantity::PeakMonthMigrations { .. } => QUANTITIES[2],
             Quantity::PeakMigrationMonth => QUANTITIES[3],
             Quantity::DormantStock { .. } => QUANTITIES[4],
             Quantity::FastTrackSavingWd { .. } => QUANTITIES[5],
@@ -310,7 +311,9 @@ fn quantity(key: &str, f: &RawFigure, options: &[&str]) -> R<Quantity> {
     let q = match name {
         "cumulative_migrations" => Quantity::CumulativeMigrations { date: date()? },
         "migrations_in_month" => Quantity::MigrationsInMonth { month: month(key, f.month.as_deref())? },
-        "peak_month_migrations" => Quantity::PeakMonthMigrations,
+        "peak_month_migrations" => {
+            Quantity::PeakMonthMigrations { month: f.month.as_deref().map(|m| month(key, Some(m))).transpose()? }
+        }
         "peak_migration_month" => Quantity::PeakMigrationMonth,
         "dormant_stock" => Quantity::DormantStock { date: date()? },
         "fast_track_saving_wd" => Quantity::FastTrackSavingWd { against: against(key, f.against.as_deref(), options)? },
@@ -331,7 +334,7 @@ fn quantity(key: &str, f: &RawFigure, options: &[&str]) -> R<Quantity> {
 fn unused_keys(key: &str, f: &RawFigure, q: &Quantity) -> R<Quantity> {
     let uses = |k: &str| match q {
         Quantity::CumulativeMigrations { .. } | Quantity::DormantStock { .. } => k == "date",
-        Quantity::MigrationsInMonth { .. } => k == "month",
+        Quantity::MigrationsInMonth { .. } | Quantity::PeakMonthMigrations { .. } => k == "month",
         Quantity::FastTrackSavingWd { .. } => k == "against",
         _ => false,
     };
@@ -432,7 +435,7 @@ mod tests {
     #[test]
     fn the_allowed_range_follows_the_comparison_and_the_tolerance() {
         let mut f = Figure {
-            quantity: Quantity::PeakMonthMigrations,
+            quantity: Quantity::PeakMonthMigrations { month: None },
             expected: Expected::Number(1000.0),
             compare: Compare::Approx,
             tolerance: Tolerance::Relative(0.1),
