@@ -78,6 +78,8 @@ pub struct ValidationRow {
     /// (simulation noise only).
     pub model: Option<Value>,
     pub model_ci95: Option<[f64; 2]>,
+    /// For the peak quantities: the model's busiest month.
+    pub model_month: Option<String>,
     /// model − figure, in the unit (months for a month); relative: ÷ figure.
     pub difference: Option<f64>,
     pub relative_difference: Option<f64>,
@@ -101,6 +103,8 @@ enum Outcome {
     NoValue,
     Number(MeanCi),
     Month(Month),
+    /// Migrations in the model's busiest month, and that month.
+    PeakVolume(MeanCi, Month),
 }
 
 /// Every `[[validation]]` figure of `s` against the results (empty when the scenario has none).
@@ -219,7 +223,10 @@ fn peak(s: &Scenario, calendar: &WorkCalendar, reps: &[ReplicationResult], f: &F
     match (best, f.quantity) {
         (None, _) => Outcome::OutsideRun,
         (Some(i), Quantity::PeakMigrationMonth) => Outcome::Month(months[i].0),
-        (Some(i), _) => number(per_rep.iter().map(|r| r[i]).collect()),
+        (Some(i), _) => match number(per_rep.iter().map(|r| r[i]).collect()) {
+            Outcome::Number(m) => Outcome::PeakVolume(m, months[i].0),
+            other => other,
+        },
     }
 }
 
@@ -250,7 +257,9 @@ fn row(s: &Scenario, f: &Figure, outcome: Outcome) -> ValidationRow {
     let (lower, upper) = f.allowed();
     let bound = |b: Option<f64>| b.map(|x| value_in_unit(f, x));
     let (model, model_ci95, difference) = match &outcome {
-        Outcome::Number(m) => (Some(Value::Number(m.mean)), m.ci95, Some(m.mean - figure_number(f))),
+        Outcome::Number(m) | Outcome::PeakVolume(m, _) => {
+            (Some(Value::Number(m.mean)), m.ci95, Some(m.mean - figure_number(f)))
+        }
         Outcome::Month(m) => (Some(Value::Month(m.to_string())), None, month_of(f).map(|x| m.minus(x) as f64)),
         Outcome::OutsideRun | Outcome::NoValue => (None, None, None),
     };
@@ -268,6 +277,10 @@ fn row(s: &Scenario, f: &Figure, outcome: Outcome) -> ValidationRow {
     ValidationRow {
         quantity: f.quantity.name().to_string(),
         label: label(s, f),
+        model_month: match outcome {
+            Outcome::PeakVolume(_, m) | Outcome::Month(m) => Some(m.to_string()),
+            _ => None,
+        },
         when: when(f),
         option: s.options[f.option].name.clone(),
         against: match f.quantity {
@@ -541,8 +554,9 @@ mod tests {
             (may.lower, may.upper),
             (Some(Value::Month("2021-04".into())), Some(Value::Month("2021-06".into())))
         );
-        // 1 140 000 against 1.2 m ± 10%: −60 000 (−5%), within.
+        // 1 140 000 against 1.2 m ± 10%: −60 000 (−5%), within; in March.
         assert_eq!(rows[1].model, Some(Value::Number(1_140_000.0)));
+        assert_eq!(rows[1].model_month.as_deref(), Some("2021-03"));
         assert!(close(rows[1].relative_difference.unwrap(), -0.05));
         assert_eq!(rows[1].status, Status::Within);
     }

@@ -156,8 +156,13 @@ fn row(r: &ValidationRow) -> Row {
         (None, Some(hi)) => format!("≤ {hi}"),
         (None, None) => "any".into(),
     };
+    // The busiest month's volume says which month the model's is.
+    let label = match &r.model_month {
+        Some(m) if r.unit != "month" => format!("{} (the model's: {m})", r.label),
+        _ => r.label.clone(),
+    };
     Row::Cells(vec![
-        Cell::with(r.label.clone(), source),
+        Cell::with(label, source),
         Cell::new(figure(r)),
         Cell::with(r.model.as_ref().map_or_else(|| "–".into(), |v| value(r, v)), model_ci(r)),
         Cell::with(difference(r), relative(r)),
