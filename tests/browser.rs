@@ -1,5 +1,7 @@
 //! `report.html` in a real browser: headless Chromium loads it from disk with networking disabled, its DOM holds the
-//! headline numbers of `summary.json`, and a screenshot of it is a real picture (not a blank page).
+//! headline numbers of `summary.json` and, in "Validation and limitations", every public figure with the model's
+//! value, difference and result exactly as `summary.json`'s `validation` has them, and a screenshot of it is a real
+//! picture (not a blank page).
 //!
 //! Needs `/usr/bin/chromium` (`.ci/run` installs it). Without it the test prints a note and passes, unless the
 //! environment variable `CI` is set: then a missing browser is a failure.
@@ -7,6 +9,8 @@
 mod common;
 use common::*;
 
+use dormsim::experiment::Summary;
+use dormsim::experiment::validation::{ValidationRow, Value};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -71,6 +75,10 @@ fn chromium_renders_the_report_with_its_headline_numbers() {
         assert!(dom.contains(&format!("{:.2}", o.dormancy_wd.mean)));
     }
 
+    // "Validation and limitations": the table's rows are summary.json's `validation`, number for number.
+    let json: Summary = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    check_validation_section(&dom, &json.validation);
+
     // A screenshot decodes as a PNG of the window's size and is a picture: many colours, not one.
     let shot = tmp.path().join("shot.png");
     let arg = format!("--screenshot={}", shot.display());
@@ -82,4 +90,122 @@ fn chromium_renders_the_report_with_its_headline_numbers() {
     let white = img.pixels().filter(|p| p.0 == [255, 255, 255]).count();
     let total = (img.width() * img.height()) as usize;
     assert!(white < total * 98 / 100, "{white} of {total} pixels are white: nothing rendered?");
+}
+
+/// The text of the first element `<tag …>…</tag>` at or after `from`, and where it ends.
+fn element<'a>(html: &'a str, tag: &str, from: usize) -> Option<(&'a str, usize)> {
+    let start = from + html[from..].find(&format!("<{tag}"))?;
+    let body = start + html[start..].find('>')? + 1;
+    let end = body + html[body..].find(&format!("</{tag}>"))?;
+    Some((&html[body..end], end + tag.len() + 3))
+}
+
+/// Every element `<tag …>…</tag>` of `html`, in order (not nested in each other).
+fn elements<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some((text, next)) = element(html, tag, at) {
+        out.push(text);
+        at = next;
+    }
+    out
+}
+
+/// Text without tags, entities decoded, whitespace collapsed.
+fn plain(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'");
+    text.replace("&amp;", "&").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A cell's first line (before its `<span class="ci">` second line) and that second line.
+fn cell_lines(cell: &str) -> (String, String) {
+    match cell.find("<span") {
+        Some(i) => (plain(&cell[..i]), plain(&cell[i..])),
+        None => (plain(cell), String::new()),
+    }
+}
+
+/// 1234567.4 → "1,234,567" (whole numbers with thousands separators, as the report writes counts).
+fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 && digits != "0" { format!("-{out}") } else { out }
+}
+
+/// A value as the report writes it for the row's unit.
+fn shown(r: &ValidationRow, v: &Value) -> String {
+    match (v, r.unit.as_str()) {
+        (Value::Month(m), _) => m.clone(),
+        (Value::Number(x), "share") => format!("{:.1}%", x * 100.0),
+        (Value::Number(x), "working days") => format!("{x:.2}"),
+        (Value::Number(x), _) => thousands(*x),
+    }
+}
+
+fn check_validation_section(dom: &str, rows: &[ValidationRow]) {
+    assert!(!rows.is_empty(), "the baseline carries public figures");
+    let start = dom.find("<section id=\"validation\"").expect("a section with id validation");
+    let (section, _) = element(dom, "section", start).unwrap();
+    assert!(section.contains("Validation and limitations"));
+    let within = rows.iter().filter(|r| r.within()).count();
+    let compared = rows.iter().filter(|r| r.difference.is_some()).count();
+    assert!(
+        plain(section).contains(&format!("{within} of {compared} are within their tolerance")),
+        "{}",
+        plain(section)
+    );
+    let (table, _) = element(section, "tbody", 0).expect("the validation table");
+    let trs = elements(table, "tr");
+    assert_eq!(trs.len(), rows.len(), "one table row per public figure");
+    for (tr, r) in trs.iter().zip(rows) {
+        let th = element(tr, "th", 0).unwrap().0;
+        let tds = elements(tr, "td");
+        assert!(cell_lines(th).0.starts_with(&r.label), "{:?} is not {}", cell_lines(th).0, r.label);
+        if let (Some(m), "installations") = (&r.model_month, r.unit.as_str()) {
+            assert!(cell_lines(th).0.ends_with(&format!("(the model's: {m})")), "{}: the model's month", r.label);
+        }
+        let source = r.source.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(cell_lines(th).1.starts_with(&source), "{}: the source {:?}", r.label, cell_lines(th).1);
+        assert!(cell_lines(tds[0]).0.ends_with(&shown(r, &r.figure)), "{}: figure {:?}", r.label, tds[0]);
+        let model = r.model.as_ref().map_or_else(|| "–".to_string(), |v| shown(r, v));
+        assert_eq!(cell_lines(tds[1]).0, model, "{}: model", r.label);
+        if let (Some([lo, hi]), "installations") = (r.model_ci95, r.unit.as_str()) {
+            assert_eq!(cell_lines(tds[1]).1, format!("95% CI {} to {}", thousands(lo), thousands(hi)), "{}", r.label);
+        }
+        if let (Some(d), "installations" | "working days") = (r.difference, r.unit.as_str()) {
+            let sign = if d > 0.0 { "+" } else { "" };
+            assert_eq!(
+                cell_lines(tds[2]).0,
+                format!("{sign}{}", shown(r, &Value::Number(d))),
+                "{}: difference",
+                r.label
+            );
+        }
+        let result = match r.status {
+            dormsim::experiment::validation::Status::Within => "within tolerance",
+            dormsim::experiment::validation::Status::Outside => "outside tolerance",
+            dormsim::experiment::validation::Status::OutsideRun => "outside the run",
+            dormsim::experiment::validation::Status::NoValue => "no model value",
+        };
+        assert_eq!(cell_lines(tds[4]).0, result, "{}: result", r.label);
+    }
+    // The limitations are listed after the table.
+    assert!(plain(section).contains("Known limitations of the model"));
+    assert!(plain(section).contains("Intervals are simulation noise only"));
 }

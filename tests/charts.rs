@@ -82,7 +82,7 @@ fn svgs_carry_titles_axis_labels_and_one_entry_per_option() {
         ),
         (
             "dormancy_reduction",
-            "Reduction in mean dormancy against standard (paired, 95% CI)",
+            "Reduction in mean dormancy against standard (paired, 95% CI: simulation noise only)",
             vec![
                 "Reduction in mean dormancy vs standard, all migrated episodes begun in the run (mixes populations; WD; \
                  > 0 = faster)",

@@ -148,8 +148,10 @@ fn describe(metrics: &[String], results: &[ParameterResult], skipped: &[Skipped]
     let mut out = String::new();
     for (m, spec) in metrics.iter().enumerate() {
         let base = results.first().map_or(f64::NAN, |r| r.effects[m].base);
-        let _ =
-            writeln!(out, "{spec} (scenario value {base:.3}): largest swings (mean at high − mean at low [95% CI])");
+        let _ = writeln!(
+            out,
+            "{spec} (scenario value {base:.3}): largest swings (mean at high − mean at low [95% CI, simulation noise only])"
+        );
         for (rank, r) in sens::ranking(results, m).into_iter().take(top).enumerate() {
             let e = &r.effects[m];
             let ci = e.swing_ci95.map_or(String::new(), |[lo, hi]| format!(" [{lo:.3}, {hi:.3}]"));

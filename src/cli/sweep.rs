@@ -117,7 +117,7 @@ fn table(grid: &Grid, rows: &[SweepRow], options: &[String], metric: &str) -> St
     let widths: Vec<usize> = (0..header.len())
         .map(|c| body.iter().map(|l| l[c].chars().count()).chain([header[c].chars().count()]).max().unwrap_or(0))
         .collect();
-    let mut out = format!("{metric} (mean [95% CI]) per point and option\n");
+    let mut out = format!("{metric} (mean [95% CI, simulation noise only]) per point and option\n");
     for line in std::iter::once(&header).chain(&body) {
         let cells: Vec<String> = line.iter().zip(&widths).map(|(c, w)| format!("{c:>w$}")).collect();
         let _ = writeln!(out, "{}", cells.join("  "));

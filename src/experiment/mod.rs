@@ -14,6 +14,7 @@ pub mod sobol;
 mod summary;
 pub mod sweep;
 pub mod uncertainty;
+pub mod validation;
 pub mod warmup;
 
 pub use check::check_results;

@@ -21,8 +21,8 @@ use serde::Serialize;
 /// ± percentage used when the scenario gives none.
 pub const DEFAULT_PERCENT: f64 = 20.0;
 
-/// Key prefixes that configure the simulation rather than describe the world.
-const NOT_PARAMETERS: [&str; 3] = ["run.", "fleet.installations", "sensitivity."];
+/// Key prefixes that configure the simulation or its checks rather than describe the world.
+const NOT_PARAMETERS: [&str; 5] = ["run.", "fleet.installations", "sensitivity.", "validation.", "assumptions."];
 
 /// A key and the values it takes.
 #[derive(Debug, Clone, PartialEq, Serialize)]

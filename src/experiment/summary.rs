@@ -28,6 +28,9 @@ pub struct Summary {
     pub scale_to_represented: f64,
     pub options: IndexMap<String, OptionSummary>,
     pub comparisons: Vec<Comparison>,
+    /// The scenario's public figures against the model (`[[validation]]`); empty when it lists none.
+    #[serde(default)]
+    pub validation: Vec<super::validation::ValidationRow>,
 }
 
 /// Per option. Counts are means per replication in simulated installations.
@@ -368,5 +371,6 @@ pub fn summarise(s: &Scenario, reps: &[ReplicationResult]) -> Summary {
         scale_to_represented: 1.0 / s.fleet.sample_fraction,
         options: (0..s.options.len()).map(|o| (s.options[o].name.clone(), option_summary(s, reps, o))).collect(),
         comparisons: (1..s.options.len()).map(|o| comparison(s, reps, o)).collect(),
+        validation: super::validation::evaluate(s, reps),
     }
 }

@@ -85,7 +85,7 @@ fn summary_json(a: &SensitivityArtifacts) -> serde_json::Value {
         "scenario": a.scenario,
         "method": "one-at-a-time: each numeric key set to its low and its high value with every other key at its \
     scenario value; same seed and replication numbers for every setting (common random numbers); swing = mean at high \
-    − mean at low, 95% CI from the paired per-replication differences (t interval)",
+    − mean at low, 95% CI from the paired per-replication differences (t interval; simulation noise only)",
         "percent": a.percent,
         "replications": a.replications,
         "parameters": a.results.len(),

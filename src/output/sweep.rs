@@ -164,7 +164,7 @@ impl SweepChart {
         SweepChart {
             title,
             subtitle: format!(
-                "{} · {} of {} point{} · {} replication{} per point · shaded: 95% CI",
+                "{} · {} of {} point{} · {} replication{} per point · shaded: 95% CI, simulation noise only",
                 s.scenario,
                 s.stem,
                 grid.points.len(),

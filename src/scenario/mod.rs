@@ -7,6 +7,7 @@ pub mod locate;
 pub mod raw;
 pub mod register;
 pub mod resolve;
+pub mod validation;
 
 pub use error::{KeyError, ScenarioError};
 
@@ -42,6 +43,10 @@ pub struct Scenario {
     /// not part of the scenario's hash.
     #[serde(skip)]
     pub register: register::Register,
+    /// Public figures every run is held against (`[[validation]]`). Not serialised when empty, so scenarios without
+    /// any keep their hash.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub validation: Vec<validation::Figure>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -51,6 +51,8 @@ pub struct RawScenario {
     pub sensitivity: Option<RawSensitivity>,
     /// The assumptions register: source, quality and plausible range per key or key pattern (`register.rs`).
     pub assumptions: Option<IndexMap<String, RawAssumption>>,
+    /// `[[validation]]`: public figures every run is held against (`validation.rs`).
+    pub validation: Option<Vec<super::validation::RawFigure>>,
 }
 
 /// `[assumptions."KEY"]`: one register entry.

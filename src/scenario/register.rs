@@ -215,7 +215,7 @@ impl Register {
 }
 
 /// Top-level tables that configure a tool rather than the model.
-const NOT_REGISTERED: [&str; 2] = ["assumptions", "sensitivity"];
+const NOT_REGISTERED: [&str; 3] = ["assumptions", "sensitivity", "validation"];
 
 /// Every number or date under `v`, by dotted path (array elements by index).
 fn leaves(path: &str, v: &toml::Value, out: &mut Vec<String>) {

@@ -81,6 +81,17 @@ pub fn check_all(text: &str, source: &str, overrides: &[String]) -> Vec<Scenario
         }
         let key = e.key.clone();
         let typo = e.message.starts_with("unknown field");
+        // A faulty `[[validation]]` entry is replaced whole by a valid one, so that the other entries are checked.
+        if let Some((entry, placeholder)) =
+            super::validation::placeholder_for(&key).filter(|_| !(typo && suggestion(&e.message).is_some()))
+        {
+            problems.push(e);
+            if repairs.iter().any(|(k, _)| *k == entry) {
+                break;
+            }
+            repairs.push((entry, Repair::Replace(placeholder)));
+            continue;
+        }
         let repair = match suggestion(&e.message).filter(|_| typo) {
             Some(s) => Repair::Rename(match key.rsplit_once('.') {
                 Some((table, _)) => format!("{table}.{s}"),
@@ -207,7 +218,8 @@ fn load_repaired(
                 .any(|k| key == k || key.starts_with(&format!("{k}.")) || k.starts_with(&format!("{key}.")))
     };
     let raw: RawScenario = serde_path_to_error::deserialize(toml::Value::Table(doc)).map_err(|e| {
-        let key = e.path().to_string().trim_start_matches('.').to_string();
+        // serde_path_to_error writes array elements as `a[2].b`; keys here are dotted (`a.2.b`), as `--set` takes them.
+        let key = e.path().to_string().replace('[', ".").replace(']', "").trim_start_matches('.').to_string();
         let key = if key == "?" { String::new() } else { key };
         at(&key, e.inner().message().trim().to_string(), is_set(&key))
     })?;
@@ -327,6 +339,7 @@ pub fn resolve(raw: &RawScenario) -> R<Scenario> {
     let switching = resolve_switching(&raw.switching, &supplier_names, run.start_date)?;
     let dcc = resolve_dcc(&raw.dcc, fleet_scale.2)?;
     let options = resolve_options(raw, run.start_date)?;
+    let validation = super::validation::resolve(raw.validation.as_deref().unwrap_or_default(), &options)?;
     let scenario = Scenario {
         name: scenario_name(raw.name.as_deref())?,
         description: raw.description.clone().unwrap_or_default(),
@@ -341,6 +354,7 @@ pub fn resolve(raw: &RawScenario) -> R<Scenario> {
         manual: resolve_manual(raw.manual.as_ref())?,
         options,
         register: Default::default(),
+        validation,
     };
     check_every_smso_is_operated(&scenario)?;
     let doc = || toml::Table::try_from(raw).unwrap_or_default();

@@ -110,7 +110,7 @@ impl Plot for Reduction {
     const STEM: &'static str = "dormancy_reduction";
 
     fn title(&self) -> String {
-        format!("Reduction in mean dormancy against {} (paired, 95% CI)", self.baseline)
+        format!("Reduction in mean dormancy against {} (paired, 95% CI: simulation noise only)", self.baseline)
     }
 
     fn alt(&self) -> String {
@@ -128,7 +128,7 @@ impl Plot for Reduction {
             })
             .collect();
         format!(
-            "Points with 95% confidence intervals: each option's reduction in mean dormancy against {} in working \
+            "Points with 95% confidence intervals (simulation noise only, not input uncertainty): each option's reduction in mean dormancy against {} in working \
              days (above zero = the option is faster), on two clocks: {}.",
             self.baseline,
             if rows.is_empty() { "no other option".to_string() } else { rows.join("; ") }

@@ -79,7 +79,11 @@ impl Plot for Stock {
             .collect();
         format!(
             "Lines of the dormant installations at the end of each week at GB scale, one per option{}: {}.",
-            if self.replications > 1 { ", with a shaded 5–95% band across replications" } else { "" },
+            if self.replications > 1 {
+                ", with a shaded 5–95% band across replications (simulation noise only)"
+            } else {
+                ""
+            },
             lines.join("; ")
         )
     }
@@ -90,7 +94,10 @@ impl Plot for Stock {
         }
         let mut keys: Vec<(Key, String)> = self.series.iter().map(|s| (Key::Line(s.colour), s.name.clone())).collect();
         if self.replications > 1 {
-            keys.push((Key::Fill(style::MUTED.mix(0.25)), "shaded: 5–95% across replications".to_string()));
+            keys.push((
+                Key::Fill(style::MUTED.mix(0.25)),
+                "shaded: 5–95% across replications (simulation noise only)".to_string(),
+            ));
         }
         let area = &legend::row(area, &keys)?;
         let xs = || self.series.iter().flat_map(|s| s.points.iter().map(|p| p.0));

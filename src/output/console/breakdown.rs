@@ -80,7 +80,7 @@ pub(super) fn population_table(out: &mut String, summary: &Summary) {
          reduction: mean over the matched episodes of (baseline - option) dormant WD, > 0 = shorter under the \
          option; faster / slower: share of those episodes with fewer / more dormant WD under the option; slower \
          mainly: the stage (summary.json stage name) whose WD grew most, for the largest share of the slower \
-         episodes, with that share.",
+         episodes, with that share; 95% CI: over replications, simulation noise only.",
     );
 }
 

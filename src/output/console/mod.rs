@@ -94,7 +94,8 @@ fn dormancy_table(out: &mut String, summary: &Summary) {
     footnote(
         out,
         "to migr.: mean WD from the Supply Start Date (SSD) to migration; to service: SSD to restored smart service \
-         (supplier DCC-ready, R12); 95% CI: Student-t interval over replications; p50/p90/p95: percentiles of the \
+         (supplier DCC-ready, R12); 95% CI: Student-t interval over replications (simulation noise only, not input \
+         uncertainty: see `dormsim uncertainty`); p50/p90/p95: percentiles of the \
          episodes pooled over replications; migrated: installations migrated after dormancy (backlog included); \
          active: migrated by the programme while active; at end: still dormant at the end; fw wait: mean WD from \
          the SMSO firmware request to a successful configuration.",
@@ -130,7 +131,8 @@ fn comparison_table(out: &mut String, summary: &Summary) {
          episodes begun in the run (mixes populations: see the population table below); per-site WD: mean over \
          installations dormant under either option of the difference in dormant WD within the horizon; faster: \
          share of those installations with fewer dormant WD under the option; extra FTE: the option's mean weekly \
-         staff effort minus the baseline's (full-time equivalents, GB scale).",
+         staff effort minus the baseline's (full-time equivalents, GB scale); 95% CI: paired t interval over \
+         replications, simulation noise only.",
     );
 }
 
@@ -169,7 +171,8 @@ fn manual_table(out: &mut String, summary: &Summary) {
     footnote(
         out,
         "cases GB: manual cases per replication at represented (GB) scale; FTE: full-time-equivalent staff, mean \
-         over the weeks after the warm-up; total: all parties, with its 95% CI; peak: the largest weekly total.",
+         over the weeks after the warm-up; total: all parties, with its 95% CI (simulation noise only); peak: the largest \
+         weekly total.",
     );
 }
 
@@ -184,7 +187,20 @@ pub fn render_summary(summary: &Summary) -> String {
     breakdown::notified_table(&mut out, summary);
     breakdown::fast_track_table(&mut out, summary);
     let _ = writeln!(out, "\n{}", wrap(&format!("warm-up: {}.", summary.warmup.note), WIDTH));
+    let _ = writeln!(out, "{}", wrap(super::report::validation::INTERVALS_NOTE, WIDTH));
+    let _ = writeln!(out, "{}", validation_line(summary));
     out
+}
+
+/// One line: how many of the scenario's public figures the model meets (the report has the table).
+fn validation_line(summary: &Summary) -> String {
+    let rows = &summary.validation;
+    if rows.is_empty() {
+        return "validation: the scenario lists no public figures ([[validation]], docs/scenario.md)".into();
+    }
+    let (within, compared, outside_run) = super::report::validation::tally(rows);
+    let beyond = if outside_run > 0 { format!(", {outside_run} dated outside the run") } else { String::new() };
+    format!("validation: {within} of {compared} public figures within tolerance{beyond} (see report.html)")
 }
 
 /// Greedy word wrap at `width` characters.

@@ -150,6 +150,15 @@ pub(super) fn analysis_section(h: &mut String, outline: &Outline, section: &Sect
                 table(h, t, "breakdown");
             }
             Block::Figure { stem, .. } => figures.place(h, stem),
+            Block::List(items) => {
+                h.push_str("<ul>\n");
+                for p in items {
+                    h.push_str("<li>");
+                    spans(h, &p.0);
+                    h.push_str("</li>\n");
+                }
+                h.push_str("</ul>\n");
+            }
         }
     }
     h.push_str("</section>\n");
@@ -178,9 +187,11 @@ fn findings_section(h: &mut String, outline: &Outline, run: &RunDir) {
     let _ = writeln!(
         h,
         "<p class=\"note\">Means over {} with Student-t 95% confidence intervals (CI); differences are \
-         paired by replication (common random numbers). WD = working days of the {} calendar. Counts are per \
-         replication in simulated installations; “GB” figures multiply them by {} to the {} installations \
-         represented.</p>",
+         paired by replication (common random numbers). <strong>Every interval in this report is simulation noise \
+         only</strong>, not the uncertainty of the inputs: <code>dormsim uncertainty</code> propagates that, and \
+         “Validation and limitations” sets the model against public figures. WD = working days of the {} \
+         calendar. Counts are per replication in simulated installations; “GB” figures multiply them by {} to the \
+         {} installations represented.</p>",
         replications(s.replications),
         esc(&s.calendar),
         num(s.scale_to_represented, 1),
@@ -304,7 +315,12 @@ fn paragraphs(h: &mut String, text: &str) {
 fn assumptions_section(h: &mut String, outline: &Outline, run: &RunDir, notes: &ScenarioNotes) {
     section_start(h, outline, "assumptions");
     let register = Register::of_text(&run.scenario_text);
-    let params: Vec<_> = notes.params().filter(|p| !p.path.starts_with("assumptions.")).collect();
+    let tool = |path: &str| {
+        ["assumptions", "validation"]
+            .iter()
+            .any(|t| path == *t || path.starts_with(&format!("{t}.")) || path.starts_with(&format!("{t}[")))
+    };
+    let params: Vec<_> = notes.params().filter(|p| !tool(&p.path)).collect();
     register_intro(h, run, &register, &params);
     overrides_table(h, run, notes);
     h.push_str("<h3>Scenario file</h3>\n");
@@ -317,7 +333,7 @@ fn assumptions_section(h: &mut String, outline: &Outline, run: &RunDir, notes: &
         "<table class=\"assumptions\">\n<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Value</th>\
          <th scope=\"col\">Source (assumptions register; the file's comment where it has no entry)</th></tr></thead>\n<tbody>\n",
     );
-    for g in notes.groups.iter().filter(|g| g.table != "assumptions" && !g.table.starts_with("assumptions.")) {
+    for g in notes.groups.iter().filter(|g| !tool(&g.table)) {
         if !g.table.is_empty() || !g.note.is_empty() {
             let _ = write!(h, "<tr class=\"sub\"><th colspan=\"3\"><code>[{}]</code>", path_html(&g.table));
             if !g.note.is_empty() {
@@ -470,7 +486,8 @@ fn methods_section(h: &mut String, outline: &Outline, run: &RunDir) {
         format!("Warm-up: {}.", s.warmup.note),
         "Means are means over replications of each replication’s mean, with Student-t 95% confidence intervals \
          (mean ± t(0.975, n−1)·s/√n); comparisons use the paired-t interval of the per-replication differences. With \
-         one replication there is no interval."
+         one replication there is no interval. The intervals cover simulation noise only (the inputs are fixed); \
+         the uncertainty of the inputs is propagated by dormsim uncertainty."
             .to_string(),
         "Quantiles (p50, p90, p95) pool all episodes over replications (inverse empirical CDF).".to_string(),
         format!(

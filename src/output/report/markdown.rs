@@ -61,7 +61,8 @@ pub fn summary(run: &RunDir) -> String {
     let _ = writeln!(
         out,
         "\n## Headline per option\n\nMeans per replication; in brackets the 95% confidence interval (Student t over {}) \
-         or the count at GB scale. WD = working days ({} calendar). Dormancy columns: installations that went dormant \
+         or the count at GB scale. Every interval here is **simulation noise only**, not input uncertainty (see \
+         `dormsim uncertainty`, and \u{201c}Validation and limitations\u{201d} below). WD = working days ({} calendar). Dormancy columns: installations that went dormant \
          in the run and were migrated in it, all populations together (see \u{201c}Who gains\u{201d} for each \
          population).\n",
         super::fmt::replications(s.replications),
@@ -105,6 +106,14 @@ pub(super) fn analysis_section(out: &mut String, section: &Section) {
             }
             Block::Figure { stem, alt } => {
                 let _ = writeln!(out, "![{}](charts/{stem}.png)\n", md_esc(alt));
+            }
+            Block::List(items) => {
+                for p in items {
+                    out.push_str("- ");
+                    spans(out, &p.0);
+                    out.push('\n');
+                }
+                out.push('\n');
             }
         }
     }

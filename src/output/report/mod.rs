@@ -6,6 +6,7 @@
 //!   [`sections`]: the analysis sections (who gains, what dormancy is spent on, notified dates, fast-track share,
 //!   partial dormancy) with their tables ([`breakdown`]) and a contrast the summary lacks ([`contrast`]); all
 //!   rendered by [`html`] (figures by [`figures`]) and [`markdown`];
+//! - [`validation`]: the scenario's public figures against the model, and the model's known limitations (a section);
 //! - [`assumptions`]: every key of the scenario file with its `#` source note;
 //! - [`study`]: the page of a multi-run study (e.g. [`uncertainty`]) from the same sections, tables and figures;
 //! - [`methods`]: the static methods text (rules R1–R21); [`fmt`]: number formatting and escaping.
@@ -24,6 +25,7 @@ mod methods;
 mod sections;
 pub mod study;
 pub mod uncertainty;
+pub mod validation;
 
 use super::charts::{self, Chart};
 use super::{OutputError, RunDir};

@@ -1,7 +1,8 @@
 //! The report's analysis sections as data (prose, tables, figures), rendered alike by [`super::html`] and
 //! [`super::markdown`]: who gains (dormancy by population and the paired reduction), what dormancy is spent on
 //! (stages, with the decomposition chart), notified dates kept, the fast-track share set against the consultation's
-//! "7%" (R17), and partial dormancy (R4) with lost service (R12).
+//! "7%" (R17), partial dormancy (R4) with lost service (R12), and validation against public figures with the
+//! model's limitations ([`super::validation`]).
 
 use super::breakdown::{self, SMETS1_SHARE_OF_SWITCHERS, stage_label};
 use super::findings::Para;
@@ -24,6 +25,8 @@ pub enum Block {
         stem: &'static str,
         alt: String,
     },
+    /// A bulleted list.
+    List(Vec<Para>),
 }
 
 pub struct Section {
@@ -40,14 +43,15 @@ fn table(caption: impl Into<String>, table: Table) -> Block {
     Block::Table { caption: caption.into(), table }
 }
 
-/// The analysis sections, in report order (none for a run without populations).
+/// The analysis sections, in report order (only validation and limitations for a run without populations).
 pub fn analysis(run: &RunDir) -> Vec<Section> {
     let s = &run.summary;
-    if s.options.values().all(|o| o.populations.is_empty()) {
-        return Vec::new();
+    let mut out = Vec::new();
+    if s.options.values().any(|o| !o.populations.is_empty()) {
+        out = vec![who_gains(s), spent_on(s), notified(s), fast_track(s), partial(s)];
     }
-    let mut out = vec![who_gains(s), spent_on(s), notified(s), fast_track(s), partial(s)];
     out.extend(super::uncertainty::run_section(run));
+    out.push(super::validation::section(s));
     out
 }
 
