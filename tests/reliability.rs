@@ -592,3 +592,25 @@ fn issue12_merge_refuses_replication_results_that_do_not_fit_their_scenario() {
     assert!(merge().status.success());
     assert!(dir.path().join("all/summary.json").exists());
 }
+
+#[test]
+fn issue12_report_refuses_replication_results_that_do_not_fit_the_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("r");
+    let status = Command::cargo_bin("dormsim")
+        .unwrap()
+        .args(["run", "--sites", "500", "--replications", "2", "-q", "--out"])
+        .arg(&run)
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    // Drop an option from replication 0: the charts would index past the end of its results.
+    let path = run.join("replications.json");
+    let mut reps: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    reps[0]["options"].as_array_mut().unwrap().pop();
+    std::fs::write(&path, serde_json::to_string(&reps).unwrap()).unwrap();
+    let out = Command::cargo_bin("dormsim").unwrap().arg("report").arg(&run).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("replications.json: replication 0: 2 options, the scenario has 3"), "{stderr}");
+}

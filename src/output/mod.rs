@@ -142,8 +142,20 @@ pub fn write_run(run: &RunArtifacts, out_dir: &Path) -> Result<Vec<PathBuf>, Out
 
 /// Rebuild the charts and the report of a finished run in `run_dir` from its written files (the other files are
 /// kept; the folder is replaced in one swap like a run).
+/// The raw results of a run folder must fit its scenario (as `merge` checks shards), so a damaged or hand-edited
+/// `replications.json` is refused with its path instead of reaching the charts.
+fn check_run_results(run: &RunDir) -> Result<(), OutputError> {
+    let path = run.dir.join(REPLICATIONS_FILE);
+    let m = &run.manifest;
+    let scenario = crate::scenario::Scenario::load(&run.scenario_text, &m.scenario_source, &m.overrides)
+        .map_err(|e| OutputError::Read { path: run.dir.join("scenario.toml"), message: e.to_string() })?;
+    crate::experiment::check_results(&scenario, &run.replications)
+        .map_err(|message| OutputError::Read { path, message })
+}
+
 pub fn rebuild_report(run_dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
     let run = RunDir::load(run_dir)?;
+    check_run_results(&run)?;
     let staging = Staging::new(run_dir)?;
     staging.copy_destination()?;
     let files = report::build(&run, staging.path())?;
