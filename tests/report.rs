@@ -219,3 +219,30 @@ fn the_report_and_summary_have_the_population_stage_notified_date_and_fast_track
     assert_eq!(html.matches("<svg").count(), html.matches("role=\"img\" aria-label=\"").count());
     assert!(md.contains("](charts/dormancy_decomposition.png)"), "summary.md links the chart with alt text");
 }
+
+#[test]
+fn issue14_a_run_with_a_set_says_so_in_its_title_and_describes_the_option_as_run() {
+    // `--set options.expedited.notice_wd=10`: the page title and header say the scenario was changed, the change
+    // is listed, and expedited is described as run (10 WD), not only by the file's "migration at 8 WD" text.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let status = Command::cargo_bin("dormsim")
+        .unwrap()
+        .args(["run", "--sites", "500", "--replications", "2", "--set", "options.expedited.notice_wd=10", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let stdout = String::from_utf8_lossy(&status.stdout);
+    assert!(stdout.starts_with("scenario baseline-2020 changed for this run: options.expedited.notice_wd=10"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<title>SMETS1 dormancy after Change of Supplier: baseline-2020 (modified)</title>"));
+    assert!(
+        html.contains("Changed from the scenario file for this run:</strong> <code>options.expedited.notice_wd=10")
+    );
+    assert!(html.contains("As run: notice at once: migration 10 WD after the notice"), "expedited as run");
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("(modified)") && md.contains("  - as run: notice at once: migration 10 WD after the notice"));
+    let svg = std::fs::read_to_string(out.join("charts/dormancy_reduction.svg")).unwrap();
+    assert!(svg.contains("changed: options.expedited.notice_wd=10"), "chart subtitle");
+}

@@ -57,6 +57,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let files = output::write_run(&artifacts, &out_dir).map_err(Failure::runtime)?;
     if !args.quiet {
+        let changes = output::labels::scenario_changes(&overrides);
+        if !changes.is_empty() {
+            println!("scenario {} changed for this run: {}", scenario.name, changes.join(", "));
+        }
         print!("{}", output::render_summary(&summary));
     }
     eprintln!(

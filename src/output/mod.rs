@@ -7,6 +7,7 @@
 
 pub mod charts;
 mod console;
+pub mod labels;
 mod manifest;
 mod population_table;
 pub mod report;

@@ -57,7 +57,11 @@ pub fn render_all(run: &RunDir, dir: &Path) -> Result<(Vec<Chart>, Vec<String>),
     style::register_fonts();
     let folder = dir.join("charts");
     fs::create_dir_all(&folder).map_err(|e| OutputError::io(&folder, e))?;
-    let subtitle = style::subtitle(&run.summary);
+    let changes = super::labels::scenario_changes(&run.manifest.overrides);
+    let subtitle = match changes.is_empty() {
+        true => style::subtitle(&run.summary),
+        false => format!("{} · changed: {}", style::subtitle(&run.summary), changes.join(", ")),
+    };
     let mut files = Vec::new();
     let charts = vec![
         render(&distribution::Distribution::from_run(run)?, &subtitle, dir, &mut files)?,

@@ -12,6 +12,7 @@ use super::methods::{RULES, SIMPLIFICATIONS};
 use super::sections::{self, Block, Section};
 use crate::output::RunDir;
 use crate::output::charts::Chart;
+use crate::output::labels;
 use crate::scenario::register::{Assumption, Basis, Register};
 use std::fmt::Write;
 
@@ -23,7 +24,8 @@ pub fn page(run: &RunDir, charts: &[Chart]) -> String {
     let s = &run.summary;
     let notes = assumptions::parse(&run.scenario_text);
     let mut h = String::with_capacity(256 * 1024);
-    let title = format!("{TITLE}: {}", s.scenario);
+    let modified = if labels::scenario_changes(&run.manifest.overrides).is_empty() { "" } else { " (modified)" };
+    let title = format!("{TITLE}: {}{modified}", s.scenario);
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -92,11 +94,22 @@ fn description(run: &RunDir) -> Option<String> {
 }
 
 fn header(h: &mut String, run: &RunDir) {
+    let changes = labels::scenario_changes(&run.manifest.overrides);
+    let modified =
+        if changes.is_empty() { String::new() } else { " <span class=\"modified\">(modified)</span>".into() };
     let _ = write!(
         h,
-        "<header>\n<p class=\"kicker\">dormsim simulation report</p>\n<h1>{TITLE}: <span class=\"nowrap\">{}</span></h1>\n",
+        "<header>\n<p class=\"kicker\">dormsim simulation report</p>\n<h1>{TITLE}: <span class=\"nowrap\">{}</span>{modified}</h1>\n",
         esc(&run.summary.scenario)
     );
+    if !changes.is_empty() {
+        let items: Vec<String> = changes.iter().map(|c| format!("<code>{}</code>", esc(c))).collect();
+        let _ = writeln!(
+            h,
+            "<p class=\"changes\"><strong>Changed from the scenario file for this run:</strong> {}</p>",
+            items.join(", ")
+        );
+    }
     if let Some(d) = description(run) {
         let _ = writeln!(h, "<p class=\"lede\">{}</p>", esc(&d));
     }
@@ -179,9 +192,22 @@ fn findings_section(h: &mut String, outline: &Outline, run: &RunDir) {
     let s = &run.summary;
     section_start(h, outline, "findings");
     h.push_str("<dl class=\"options\">\n");
+    let timelines = labels::timelines(&run.manifest.resolved_scenario);
     for (i, (name, o)) in s.options.iter().enumerate() {
         let role = if i == 0 { " <span class=\"badge base\">baseline for comparisons</span>" } else { "" };
-        let _ = writeln!(h, "<dt>{}{role}</dt><dd>{}</dd>", esc(name), esc(&o.description));
+        let _ = write!(h, "<dt>{}{role}</dt><dd>{}", esc(name), esc(&o.description));
+        let changed = labels::option_changes(&run.manifest.overrides, name);
+        if !changed.is_empty() {
+            let _ = write!(
+                h,
+                " <span class=\"badge override\">changed for this run: {}</span> (the description is the file's)",
+                esc(&changed.join(", "))
+            );
+        }
+        if let Some((_, t)) = timelines.iter().find(|(n, _)| n == name) {
+            let _ = write!(h, "<br><span class=\"asrun\">As run: {}.</span>", esc(t));
+        }
+        h.push_str("</dd>\n");
     }
     h.push_str("</dl>\n");
     let _ = writeln!(

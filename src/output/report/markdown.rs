@@ -6,7 +6,7 @@ use super::fmt::md_esc;
 use super::grid::{self, Cell, Row, Table};
 use super::html::{TITLE, run_line};
 use super::sections::{self, Block, Section};
-use crate::output::RunDir;
+use crate::output::{RunDir, labels};
 use std::fmt::Write;
 
 /// A cell as "value (second line)"; an interval's "95% CI" prefix is dropped (the text above says so).
@@ -51,12 +51,27 @@ fn spans(out: &mut String, items: &[Span]) {
 pub fn summary(run: &RunDir) -> String {
     let s = &run.summary;
     let mut out = String::new();
-    let _ = writeln!(out, "# {TITLE}: {}\n", md_esc(&s.scenario));
+    let modified = if labels::scenario_changes(&run.manifest.overrides).is_empty() { "" } else { " (modified)" };
+    let _ = writeln!(out, "# {TITLE}: {}{modified}\n", md_esc(&s.scenario));
     let _ = writeln!(out, "{}\n", md_esc(&run_line(run)));
+    let changes = labels::scenario_changes(&run.manifest.overrides);
+    if !changes.is_empty() {
+        let _ = writeln!(out, "**Changed from the scenario file for this run:** `{}`\n", changes.join("`, `"));
+    }
     out.push_str("## Options\n\n");
+    let timelines = labels::timelines(&run.manifest.resolved_scenario);
     for (i, (name, o)) in s.options.iter().enumerate() {
         let role = if i == 0 { " (baseline for comparisons)" } else { "" };
-        let _ = writeln!(out, "- **{}**{role}: {}", md_esc(name), md_esc(&o.description));
+        let changed = labels::option_changes(&run.manifest.overrides, name);
+        let note = if changed.is_empty() {
+            String::new()
+        } else {
+            format!(" (changed for this run: `{}`; the description is the file's)", changed.join("`, `"))
+        };
+        let _ = writeln!(out, "- **{}**{role}: {}{note}", md_esc(name), md_esc(&o.description));
+        if let Some((_, t)) = timelines.iter().find(|(n, _)| n == name) {
+            let _ = writeln!(out, "  - as run: {}", md_esc(t));
+        }
     }
     let _ = writeln!(
         out,
