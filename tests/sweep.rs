@@ -62,8 +62,43 @@ fn decimal_range_gives_exact_values() {
     }
     assert_eq!(
         h,
-        ["point", "fleet.prepayment_share", "option", "metric", "mean", "ci95_low", "ci95_high", "replications"]
+        [
+            "point",
+            "fleet.prepayment_share",
+            "option",
+            "metric",
+            "unit",
+            "mean",
+            "ci95_low",
+            "ci95_high",
+            "replications"
+        ]
     );
+}
+
+#[test]
+fn issue14_a_sweep_keeps_numeric_keys_numeric_and_reports_paired_extra_effort() {
+    // A swept integer key is an integer column (so 12 sorts after 4 in any dataframe tool), and the paired
+    // extra_manual_fte metric (was "unknown metric") is a row per non-baseline option with its unit.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s");
+    Command::cargo_bin("dormsim")
+        .unwrap()
+        .args(["sweep", "--vary", "options.expedited.notice_wd=4,12", "--sites", "300", "--replications", "2"])
+        .args(["--metric", "extra_manual_fte", "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let (h, rows) = read_csv(&out);
+    let (kc, mc, uc) = (
+        h.iter().position(|c| c == "options.expedited.notice_wd").unwrap(),
+        h.iter().position(|c| c == "metric").unwrap(),
+        h.iter().position(|c| c == "unit").unwrap(),
+    );
+    let keys: Vec<&str> = rows.iter().map(|r| r[kc].as_str()).collect();
+    assert!(keys.iter().all(|k| *k == "4" || *k == "12"), "{keys:?}");
+    let extra: Vec<&Vec<String>> = rows.iter().filter(|r| r[mc] == "extra_manual_fte").collect();
+    assert_eq!(extra.len(), 4, "two points × two non-baseline options");
+    assert!(extra.iter().all(|r| r[uc] == "FTE (GB scale)"));
 }
 
 #[test]

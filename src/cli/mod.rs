@@ -108,11 +108,13 @@ Examples:\n  dormsim run --out output/b && dormsim report output/b\n  dormsim un
 (exact decimals, B included when the steps land on it; default step 1). Several --vary make the full grid.\n\n\
 Examples:\n  dormsim sweep --vary 'options.expedited.notice_wd=4..12 step 2' --sites 50000 --replications 5\n  \
 dormsim sweep scenarios/baseline.toml --vary 'dcc.failure_probability=0.1..0.5 step 0.1' --out output/fail\n  \
-dormsim sweep --vary smsos.s1.servers=100,200,500 --vary run.calendar=england-wales,scotland --metric dormancy_wd\n\n\
+dormsim sweep --vary smsos.foc-1.servers=20000,40000,80000 --vary run.calendar=england-wales,scotland --metric dormancy_wd\n\n\
 Outputs (in --out, default output/<scenario name>-sweep/): sweep.{csv,parquet} (one row per point × option × \
-metric: point, the varied keys, option, metric, mean, ci95_low, ci95_high, replications) and sweep.{svg,png} \
+metric: point, the varied keys (numeric where they are numbers), option, metric, unit, mean, ci95_low, ci95_high, \
+replications) and sweep.{svg,png} \
 (--metric against the first varied key).\nMetrics: dormancy_wd, restored_wd, firmware_wait_wd, manual_fte_total, \
-still_dormant_at_end, and for non-baseline options reduction_wd, reduction_restored_wd."
+still_dormant_at_end, and for non-baseline options (paired with the baseline) reduction_wd, reduction_restored_wd, \
+site_reduction_wd, extra_manual_fte, share_slower."
     )]
     Sweep(SweepArgs),
     /// Find the smallest value of a capacity key for which every target holds with the stated confidence

@@ -182,8 +182,19 @@ pub struct SweepRow {
 /// Metrics reported for every option.
 pub const OPTION_METRICS: [&str; 5] =
     ["dormancy_wd", "restored_wd", "firmware_wait_wd", "manual_fte_total", "still_dormant_at_end"];
-/// Metrics reported for non-baseline options (from the comparison with the baseline).
-pub const COMPARISON_METRICS: [&str; 2] = ["reduction_wd", "reduction_restored_wd"];
+/// Metrics reported for non-baseline options (from the comparison with the baseline; paired by replication).
+pub const COMPARISON_METRICS: [&str; 5] =
+    ["reduction_wd", "reduction_restored_wd", "site_reduction_wd", "extra_manual_fte", "share_slower"];
+
+/// The unit of a sweep metric (the table's `unit` column).
+pub fn unit(metric: &str) -> &'static str {
+    match metric {
+        "manual_fte_total" | "extra_manual_fte" => "FTE (GB scale)",
+        "still_dormant_at_end" => "installations (simulated)",
+        "share_slower" => "share of installations",
+        _ => "WD",
+    }
+}
 
 /// The rows of point `point` from its summary: per option the [`OPTION_METRICS`], then for options with a
 /// comparison the [`COMPARISON_METRICS`].
@@ -209,6 +220,9 @@ pub fn summary_rows(point: usize, s: &Summary) -> Vec<SweepRow> {
         if let Some(c) = s.comparisons.iter().find(|c| &c.option == name) {
             push(name, "reduction_wd", c.mean_reduction_wd, c.ci95);
             push(name, "reduction_restored_wd", c.mean_reduction_restored_wd, c.ci95_restored);
+            push(name, "site_reduction_wd", c.mean_site_reduction_wd, c.ci95_site);
+            push(name, "extra_manual_fte", c.extra_manual_fte, c.ci95_extra_manual_fte);
+            push(name, "share_slower", c.share_sites_slower, None);
         }
     }
     rows

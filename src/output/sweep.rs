@@ -35,17 +35,25 @@ pub struct SweepArtifacts<'a> {
     pub extra_json: Vec<(String, serde_json::Value)>,
 }
 
-/// The sweep table: `point`, one text column per varied key, `option`, `metric`, `mean`, `ci95_low`,
-/// `ci95_high`, `replications`.
+/// The sweep table: `point`, one column per varied key (numeric when every value is a number, else text),
+/// `option`, `metric`, `unit`, `mean`, `ci95_low`, `ci95_high`, `replications`.
 pub fn sweep_frame(grid: &Grid, rows: &[SweepRow]) -> DataFrame {
     let mut columns = vec![Column::new("point".into(), rows.iter().map(|r| r.point as u32).collect::<Vec<_>>())];
     for (k, key) in grid.keys.iter().enumerate() {
         let values: Vec<&str> = rows.iter().map(|r| grid.points[r.point][k].as_str()).collect();
-        columns.push(Column::new(key.as_str().into(), values));
+        // A numeric key is a numeric column (so 10 sorts after 4), anything else text.
+        let integers: Option<Vec<i64>> = values.iter().map(|v| v.parse::<i64>().ok()).collect();
+        let numbers: Option<Vec<f64>> = values.iter().map(|v| v.parse::<f64>().ok()).collect();
+        columns.push(match (integers, numbers) {
+            (Some(i), _) => Column::new(key.as_str().into(), i),
+            (None, Some(n)) => Column::new(key.as_str().into(), n),
+            _ => Column::new(key.as_str().into(), values),
+        });
     }
     columns.extend([
         Column::new("option".into(), rows.iter().map(|r| r.option.as_str()).collect::<Vec<_>>()),
         Column::new("metric".into(), rows.iter().map(|r| r.metric.as_str()).collect::<Vec<_>>()),
+        Column::new("unit".into(), rows.iter().map(|r| crate::experiment::sweep::unit(&r.metric)).collect::<Vec<_>>()),
         Column::new("mean".into(), rows.iter().map(|r| r.mean).collect::<Vec<_>>()),
         Column::new("ci95_low".into(), rows.iter().map(|r| r.ci95.map(|c| c[0])).collect::<Vec<_>>()),
         Column::new("ci95_high".into(), rows.iter().map(|r| r.ci95.map(|c| c[1])).collect::<Vec<_>>()),
