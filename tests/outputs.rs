@@ -151,3 +151,39 @@ fn the_console_summary_fits_118_columns_and_defines_its_abbreviations() {
         assert!(text.contains(&format!("{term}:")), "{term} undefined");
     }
 }
+
+#[test]
+fn issue14_the_workbook_opens_and_matches_the_tables() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let WrittenRun { dir: out, .. } =
+        write_baseline_run(dir.path(), &["fleet.installations=2000", "run.replications=2"]);
+    let mut book: Xlsx<_> = open_workbook(out.join("tables.xlsx")).expect("tables.xlsx opens");
+    assert_eq!(book.sheet_names(), ["README", "dormancy_distribution", "weekly", "manual_weekly", "populations"]);
+    let readme = book.worksheet_range("README").unwrap();
+    assert!(readme.rows().any(|r| r.iter().any(|c| c.to_string().contains("simulation noise only"))));
+    for stem in ["dormancy_distribution", "weekly", "manual_weekly", "populations"] {
+        let df = read_parquet(&out.join(format!("{stem}.parquet")));
+        let sheet = book.worksheet_range(stem).unwrap();
+        let rows: Vec<&[Data]> = sheet.rows().collect();
+        // A header row, then one row per table row, with the table's column names in order.
+        assert_eq!(rows.len(), df.height() + 1, "{stem}");
+        let head: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+        let names: Vec<String> = df.columns().iter().map(|c| c.name().to_string()).collect();
+        assert_eq!(head, names, "{stem}");
+        // Every numeric cell equals the Parquet value (missing values are empty cells).
+        for (c, column) in df.columns().iter().enumerate() {
+            if !column.dtype().is_primitive_numeric() {
+                continue;
+            }
+            let values = column.cast(&DataType::Float64).unwrap();
+            for (r, v) in values.f64().unwrap().iter().enumerate() {
+                match (v.filter(|x| x.is_finite()), &rows[r + 1][c]) {
+                    (Some(x), Data::Float(y)) => assert_eq!(x, *y, "{stem} row {r} column {}", column.name()),
+                    (None, Data::Empty) => {}
+                    (x, y) => panic!("{stem} row {r} column {}: {x:?} vs {y:?}", column.name()),
+                }
+            }
+        }
+    }
+}

@@ -17,6 +17,7 @@ pub mod staging;
 pub mod sweep;
 mod tables;
 pub mod uncertainty;
+pub mod workbook;
 
 pub use console::render_summary;
 pub use manifest::{Manifest, sha256_hex};
@@ -122,6 +123,7 @@ pub fn default_exporters() -> Vec<Box<dyn Exporter>> {
     vec![
         Box::new(SummaryJson),
         Box::new(tables::Tables),
+        Box::new(workbook::Workbook),
         Box::new(ScenarioToml),
         Box::new(ReplicationsJson),
         Box::new(ManifestJson),

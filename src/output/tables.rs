@@ -19,15 +19,20 @@ pub(super) struct Tables;
 /// Selects one histogram of an option's metrics.
 type HistogramOf = fn(&OptionMetrics) -> &Histogram;
 
+/// A run's tables by file stem, in file order (also the workbook's sheets).
+pub(crate) fn frames(run: &RunArtifacts) -> Vec<(&'static str, DataFrame)> {
+    vec![
+        ("dormancy_distribution", distribution_frame(run.scenario, run.replications)),
+        ("weekly", weekly_frame(run.scenario, run.replications)),
+        ("manual_weekly", manual_weekly_frame(run.scenario, run.replications)),
+        ("populations", super::population_table::populations_frame(run.summary)),
+    ]
+}
+
 impl Exporter for Tables {
     fn export(&self, run: &RunArtifacts, dir: &Path) -> Result<Vec<String>, OutputError> {
         let mut files = Vec::new();
-        for (stem, mut df) in [
-            ("dormancy_distribution", distribution_frame(run.scenario, run.replications)),
-            ("weekly", weekly_frame(run.scenario, run.replications)),
-            ("manual_weekly", manual_weekly_frame(run.scenario, run.replications)),
-            ("populations", super::population_table::populations_frame(run.summary)),
-        ] {
+        for (stem, mut df) in frames(run) {
             files.push(write_csv(&mut df, &dir.join(format!("{stem}.csv")))?);
             files.push(write_parquet(&mut df, &dir.join(format!("{stem}.parquet")))?);
         }
