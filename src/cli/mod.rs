@@ -52,7 +52,7 @@ pub struct Cli {
 enum Command {
     /// Run a scenario (the embedded baseline when no file is given) and write its outputs.
     #[command(
-        after_help = "Examples:\n  dormsim run\n  dormsim run scenarios/baseline.toml --out output/baseline --replications 20 --threads 2\n  dormsim run --sites 1000000 --set dcc.daily_capacity=20000\n  dormsim run --set run.calendar=none --set 'options.expedited.cos_check_wd=3'\n\nOutputs (in --out, default output/<scenario name>/): summary.json, manifest.json, scenario.toml,\nreplications.json, dormancy_distribution.{csv,parquet}, weekly.{csv,parquet}, manual_weekly.{csv,parquet},\npopulations.{csv,parquet}, charts/*.{svg,png}, report.html, summary.md. See docs/outputs.md."
+        after_help = "Examples:\n  dormsim run\n  dormsim run scenarios/baseline.toml --out output/baseline --replications 20 --threads 2\n  dormsim run --sites 1000000 --set dcc.daily_capacity=20000\n  dormsim run --set run.calendar=none --set 'options.expedited.cos_check_wd=3'\n\nOutputs (in --out, default output/<scenario name>/): summary.json, manifest.json, scenario.toml,\nreplications.json, dormancy_distribution.{csv,parquet}, weekly.{csv,parquet}, manual_weekly.{csv,parquet},\npopulations.{csv,parquet}, tables.xlsx (every table, one sheet each), charts/*.{svg,png}, report.html,\nsummary.md. See docs/outputs.md."
     )]
     Run(RunArgs),
     /// Show or inspect scenarios.
