@@ -163,7 +163,11 @@ impl SweepChart {
                 lines.push(Line { label: name.clone(), colour: option_colour(o), points });
             }
         }
-        let mut title = format!("{} against {first}, by option", metric_label(s.metric));
+        // The chart is 1000 px wide: about 80 characters of title; ", by option" goes first (the legend says it).
+        let mut title = format!("{} against {first}", metric_label(s.metric));
+        if title.chars().count() <= 68 {
+            title.push_str(", by option");
+        }
         if grid.keys.len() > 1 {
             let others: Vec<String> = grid.keys.iter().zip(&firsts).skip(1).map(|(k, v)| format!("{k}={v}")).collect();
             title.push_str(&format!(" (at {})", others.join(", ")));
