@@ -4,16 +4,11 @@
 
 use dormsim::scenario::Scenario;
 use dormsim::scenario::register::{Basis, Change};
-use std::path::PathBuf;
+
+mod common;
 
 fn library() -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("scenarios/ exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
+    let files = common::library_files();
     files.iter().map(|p| (p.display().to_string(), std::fs::read_to_string(p).expect("readable"))).collect()
 }
 

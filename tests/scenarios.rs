@@ -6,15 +6,11 @@ use std::path::PathBuf;
 
 use dormsim::scenario::Scenario;
 
+mod common;
+
 #[test]
 fn every_library_scenario_validates_with_a_distinct_name() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("scenarios/ exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
+    let files = common::library_files();
     assert!(files.len() >= 8, "expected the baseline and the seven library scenarios, found {files:?}");
 
     let mut names: BTreeMap<String, PathBuf> = BTreeMap::new();

@@ -21,12 +21,15 @@ struct Shard {
     replications: Vec<ReplicationResult>,
 }
 
-fn read_shard(dir: &Path) -> anyhow::Result<Shard> {
-    let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name)).with_context(|| format!("{}: cannot read {name}", dir.display()))
-    };
-    let manifest: Manifest =
-        serde_json::from_str(&read("manifest.json")?).with_context(|| format!("{}: manifest.json", dir.display()))?;
+/// The text of file `name` of shard folder `dir`.
+pub fn read_text(dir: &Path, name: &str) -> anyhow::Result<String> {
+    std::fs::read_to_string(dir.join(name)).with_context(|| format!("{}: cannot read {name}", dir.display()))
+}
+
+/// A shard's `manifest.json`, which must have been written by this dormsim version.
+pub fn read_manifest(dir: &Path) -> anyhow::Result<Manifest> {
+    let manifest: Manifest = serde_json::from_str(&read_text(dir, "manifest.json")?)
+        .with_context(|| format!("{}: manifest.json", dir.display()))?;
     let version = env!("CARGO_PKG_VERSION");
     if manifest.dormsim_version != version {
         bail!(
@@ -36,6 +39,12 @@ fn read_shard(dir: &Path) -> anyhow::Result<Shard> {
             manifest.dormsim_version
         );
     }
+    Ok(manifest)
+}
+
+fn read_shard(dir: &Path) -> anyhow::Result<Shard> {
+    let read = |name: &str| read_text(dir, name);
+    let manifest = read_manifest(dir)?;
     let text = read(REPLICATIONS_FILE)?;
     match &manifest.replications_sha256 {
         Some(digest) if *digest == sha256_hex(&text) => {}

@@ -213,21 +213,10 @@ fn study_of(m: &Manifest) -> Option<&serde_json::Map<String, serde_json::Value>>
 fn read_study_shard(dir: &std::path::Path) -> anyhow::Result<StudyShard> {
     use anyhow::{Context, bail};
     use dormsim::output::{sha256_hex, uncertainty::POINTS_FILE};
-    let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name)).with_context(|| format!("{}: cannot read {name}", dir.display()))
-    };
-    let manifest: Manifest =
-        serde_json::from_str(&read("manifest.json")?).with_context(|| format!("{}: manifest.json", dir.display()))?;
-    let version = env!("CARGO_PKG_VERSION");
-    if manifest.dormsim_version != version {
-        bail!(
-            "{}: written by dormsim {}, this is {version}: run the shard again",
-            dir.display(),
-            manifest.dormsim_version
-        );
-    }
+    let read = |name: &str| super::merge::read_text(dir, name);
+    let manifest = super::merge::read_manifest(dir)?;
     let Some(study) = study_of(&manifest) else { bail!("{}: not a shard of an uncertainty study", dir.display()) };
-    let text = read(dormsim::output::uncertainty::POINTS_FILE)?;
+    let text = read(POINTS_FILE)?;
     if study.get("points_sha256").and_then(|d| d.as_str()) != Some(sha256_hex(&text).as_str()) {
         bail!("{}: {POINTS_FILE} does not match the digest in manifest.json: it was edited or damaged", dir.display());
     }

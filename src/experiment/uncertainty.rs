@@ -69,9 +69,7 @@ impl Factor {
             outside_range: match vary.change {
                 Change::Value { min, max } => targets
                     .iter()
-                    .filter(|(_, v)| {
-                        v.as_float().or(v.as_integer().map(|i| i as f64)).is_some_and(|x| !(min..=max).contains(&x))
-                    })
+                    .filter(|(_, v)| register::number(v).is_some_and(|x| !(min..=max).contains(&x)))
                     .map(|(k, _)| k.clone())
                     .collect(),
                 _ => Vec::new(),
@@ -393,8 +391,7 @@ pub struct StudyResults {
 }
 
 fn nominal_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<Vec<f64>>>, D::Error> {
-    let raw = Option::<Vec<Vec<Option<f64>>>>::deserialize(d)?;
-    Ok(raw.map(|rows| rows.into_iter().map(|r| r.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect()).collect()))
+    Ok(Option::<Vec<Vec<Option<f64>>>>::deserialize(d)?.map(crate::metrics::nan_rows))
 }
 
 /// The design as recorded.

@@ -10,7 +10,7 @@ pub use episodes::{
     Stage, Tracked, pair_populations,
 };
 pub use histogram::Histogram;
-pub use stats::{MeanCi, mean_ci95, nan_from_null, nan_map_from_null, nan_rows_from_null};
+pub use stats::{MeanCi, mean_ci95, nan_from_null, nan_map_from_null, nan_rows, nan_rows_from_null};
 
 use crate::cases::ManualCase;
 use serde::{Deserialize, Serialize};

@@ -13,8 +13,12 @@ pub fn nan_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::E
 
 /// As [`nan_from_null`] for rows of floats (a value undefined in one replication is written as `null`).
 pub fn nan_rows_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Vec<f64>>, D::Error> {
-    let raw = Vec::<Vec<Option<f64>>>::deserialize(d)?;
-    Ok(raw.into_iter().map(|r| r.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect()).collect())
+    Ok(nan_rows(Vec::<Vec<Option<f64>>>::deserialize(d)?))
+}
+
+/// Rows of optional floats with `None` as NaN.
+pub fn nan_rows(raw: Vec<Vec<Option<f64>>>) -> Vec<Vec<f64>> {
+    raw.into_iter().map(|r| r.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect()).collect()
 }
 
 /// As [`nan_from_null`] for a map of floats (a share with no denominator is written as `null`).

@@ -6,7 +6,7 @@
 //! A shard writes only its raw results, manifest and scenario.
 
 use super::charts::uncertainty as charts;
-use super::report::study::{self, StudyPage};
+use super::report::study;
 use super::tables::{nan_to_null, write_csv, write_parquet};
 use super::{Manifest, OutputError, in_staging, sha256_hex, write_json};
 use crate::experiment::uncertainty::{StudyResults, StudySummary};
@@ -164,7 +164,7 @@ pub fn write_uncertainty(a: &UncertaintyArtifacts, out_dir: &Path) -> Result<Vec
         files.extend(["summary.json", POINTS_FILE, "manifest.json", "scenario.toml"].map(String::from));
         let drawn = charts::render_all(a.summary, a.results, dir)?;
         files.extend(drawn.iter().flat_map(|c| [format!("charts/{}.svg", c.stem), format!("charts/{}.png", c.stem)]));
-        let page = study_page(a);
+        let page = super::report::uncertainty::page(a.summary, a.manifest);
         for (name, text) in
             [("report.html", study::html(&page, &drawn)), ("summary.md", study::markdown(&page, &drawn))]
         {
@@ -195,10 +195,6 @@ pub fn write_uncertainty_shard(
         fs::write(&scenario, scenario_text).map_err(|e| OutputError::io(&scenario, e))?;
         Ok([POINTS_FILE, "manifest.json", "scenario.toml"].map(String::from).to_vec())
     })
-}
-
-fn study_page<'a>(a: &'a UncertaintyArtifacts) -> StudyPage<'a> {
-    super::report::uncertainty::page(a.summary, a.manifest)
 }
 
 /// Number with `digits` decimals, or "n/a".

@@ -230,9 +230,16 @@ fn leaves(path: &str, v: &toml::Value, out: &mut Vec<String>) {
 /// Every path of `doc` (tables, arrays and values alike) that `pattern` names exactly, in document order.
 pub fn expand(pattern: &str, doc: &toml::Table) -> Vec<(String, toml::Value)> {
     let mut out = Vec::new();
-    let p = segments(pattern);
-    walk(&p, String::new(), &toml::Value::Table(doc.clone()), &mut out);
+    walk_table(&segments(pattern), "", doc, &mut out);
     out
+}
+
+/// [`walk`] into the entries of table `t` at path `here`.
+fn walk_table(rest: &[&str], here: &str, t: &toml::Table, out: &mut Vec<(String, toml::Value)>) {
+    let Some((first, tail)) = rest.split_first() else { return };
+    for (k, v) in t.iter().filter(|(k, _)| *first == "*" || k.as_str() == *first) {
+        walk(tail, if here.is_empty() { k.clone() } else { format!("{here}.{k}") }, v, out);
+    }
 }
 
 fn walk(rest: &[&str], here: String, node: &toml::Value, out: &mut Vec<(String, toml::Value)>) {
@@ -240,13 +247,9 @@ fn walk(rest: &[&str], here: String, node: &toml::Value, out: &mut Vec<(String, 
         out.push((here, node.clone()));
         return;
     };
-    let join = |k: &str| if here.is_empty() { k.to_string() } else { format!("{here}.{k}") };
+    let join = |k: &str| format!("{here}.{k}");
     match node {
-        toml::Value::Table(t) => {
-            for (k, v) in t.iter().filter(|(k, _)| *first == "*" || k.as_str() == *first) {
-                walk(tail, join(k), v, out);
-            }
-        }
+        toml::Value::Table(t) => walk_table(rest, &here, t, out),
         toml::Value::Array(a) => {
             for (i, v) in a.iter().enumerate().filter(|(i, _)| *first == "*" || i.to_string() == *first) {
                 walk(tail, join(&i.to_string()), v, out);
@@ -260,7 +263,8 @@ fn walk(rest: &[&str], here: String, node: &toml::Value, out: &mut Vec<(String, 
 /// distribution's `weights` are not.
 const TIME_PARAMETERS: [&str; 8] = ["value", "min", "mode", "max", "mean", "median", "p95", "scale"];
 
-fn number(v: &toml::Value) -> Option<f64> {
+/// A TOML integer or float as f64.
+pub fn number(v: &toml::Value) -> Option<f64> {
     v.as_float().or(v.as_integer().map(|i| i as f64))
 }
 
@@ -310,17 +314,12 @@ pub fn draw(vary: &Vary, centre: f64, u: f64) -> f64 {
     match vary.shape {
         Shape::Uniform => lo + u * (hi - lo),
         Shape::LogUniform => (lo.ln() + u * (hi.ln() - lo.ln())).exp(),
-        Shape::Triangular => triangular_quantile(lo, centre.clamp(lo, hi), hi, u),
+        Shape::Triangular => {
+            use statrs::distribution::{ContinuousCDF, Triangular};
+            // lo < hi is checked with the register; the mode is kept inside the range.
+            Triangular::new(lo, hi, centre.clamp(lo, hi)).map_or(lo, |t| t.inverse_cdf(u))
+        }
     }
-}
-
-/// Inverse CDF of the triangular distribution (min `a`, mode `c`, max `b`) at `u`.
-fn triangular_quantile(a: f64, c: f64, b: f64, u: f64) -> f64 {
-    if b <= a {
-        return a;
-    }
-    let fc = (c - a) / (b - a);
-    if u < fc { a + (u * (b - a) * (c - a)).sqrt() } else { b - ((1.0 - u) * (b - a) * (b - c)).sqrt() }
 }
 
 /// The mode of a factor's triangular shape: 1 for a scale, 0 for a shift, the keys' (first) value for a range.

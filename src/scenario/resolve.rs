@@ -357,12 +357,15 @@ pub fn resolve(raw: &RawScenario) -> R<Scenario> {
         validation,
     };
     check_every_smso_is_operated(&scenario)?;
-    let doc = || toml::Table::try_from(raw).unwrap_or_default();
+    // The document as written, for the sections that name its keys (built once, only when one is there).
+    let doc = (raw.sensitivity.is_some() || raw.assumptions.is_some())
+        .then(|| toml::Table::try_from(raw).unwrap_or_default())
+        .unwrap_or_default();
     if let Some(sens) = &raw.sensitivity {
-        check_sensitivity(sens, &super::locate::numeric_leaves(&doc()))?;
+        check_sensitivity(sens, &super::locate::numeric_leaves(&doc))?;
     }
     let register = match &raw.assumptions {
-        Some(entries) => super::register::resolve(entries, &doc())?,
+        Some(entries) => super::register::resolve(entries, &doc)?,
         None => Default::default(),
     };
     Ok(Scenario { register, ..scenario })

@@ -57,6 +57,18 @@ cos_check_wd = 2
     )
 }
 
+/// The library scenarios (`scenarios/*.toml`), sorted by path.
+pub fn library_files() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("scenarios/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
 pub fn load(text: &str, overrides: &[&str]) -> Scenario {
     let o: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
     Scenario::load(text, "test", &o).unwrap_or_else(|e| panic!("{e}"))

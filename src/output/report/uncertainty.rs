@@ -66,24 +66,6 @@ pub fn page<'a>(s: &'a StudySummary, m: &'a Manifest) -> StudyPage<'a> {
 }
 
 fn ranges(s: &StudySummary) -> Section {
-    let mut rows = Vec::new();
-    let mut option = String::new();
-    for m in &s.metrics {
-        if m.option != option {
-            option = m.option.clone();
-            rows.push(Row::Section(format!("{} against {}", m.option, s.baseline)));
-        }
-        rows.push(Row::Cells(range_cells(s, m)));
-    }
-    let head = [
-        "Headline (option − baseline)",
-        "At the scenario's values",
-        "Median across inputs",
-        "5–95% across inputs",
-        "P(option better)",
-        "Noise share",
-        "Largest driver (total index)",
-    ];
     Section {
         id: "ranges",
         title: "How sure are the headlines?".to_string(),
@@ -95,10 +77,33 @@ fn ranges(s: &StudySummary) -> Section {
                  which the option does better than the baseline, and how much of that spread is simulation noise \
                  rather than the inputs.",
             ),
-            Block::Table { caption: "Headlines: noise-only interval at the scenario's values, and range across inputs".to_string(), table: Table { head: head.map(String::from).to_vec(), rows } },
+            Block::Table { caption: "Headlines: noise-only interval at the scenario's values, and range across inputs".to_string(), table: ranges_table(s, "At the scenario's values") },
             Block::Figure { stem: RANGES_CHART, alt: "Each headline's 5–95% range across inputs with its median, and the scenario-value estimate with its noise-only interval".to_string() },
         ],
     }
+}
+
+/// The headline ranges, one section row per option; `at` heads the column of values at the scenario's inputs.
+fn ranges_table(s: &StudySummary, at: &str) -> Table {
+    let mut rows = Vec::new();
+    let mut option = String::new();
+    for m in &s.metrics {
+        if m.option != option {
+            option = m.option.clone();
+            rows.push(Row::Section(format!("{} against {}", m.option, s.baseline)));
+        }
+        rows.push(Row::Cells(range_cells(s, m)));
+    }
+    let head = [
+        "Headline (option − baseline)",
+        at,
+        "Median across inputs",
+        "5–95% across inputs",
+        "P(option better)",
+        "Noise share",
+        "Largest driver (total index)",
+    ];
+    Table { head: head.map(String::from).to_vec(), rows }
 }
 
 fn range_cells(s: &StudySummary, m: &MetricSummary) -> Vec<Cell> {
@@ -278,24 +283,6 @@ fn method(s: &StudySummary) -> Section {
 /// noise-only figures.
 pub fn run_section(run: &crate::output::RunDir) -> Option<Section> {
     let u = run.uncertainty.as_ref()?;
-    let mut rows = Vec::new();
-    let mut option = String::new();
-    for m in &u.metrics {
-        if m.option != option {
-            option = m.option.clone();
-            rows.push(Row::Section(format!("{} against {}", m.option, u.baseline)));
-        }
-        rows.push(Row::Cells(range_cells(u, m)));
-    }
-    let head = [
-        "Headline (option − baseline)",
-        "Study at the scenario's values",
-        "Median across inputs",
-        "5–95% across inputs",
-        "P(option better)",
-        "Noise share",
-        "Largest driver (total index)",
-    ];
     let same = u.scenario == run.summary.scenario;
     Some(Section {
         id: "uncertainty",
@@ -318,7 +305,7 @@ pub fn run_section(run: &crate::output::RunDir) -> Option<Section> {
             )),
             Block::Table {
                 caption: "Headline ranges across inputs (from the attached uncertainty study)".to_string(),
-                table: Table { head: head.map(String::from).to_vec(), rows },
+                table: ranges_table(u, "Study at the scenario's values"),
             },
         ],
     })
