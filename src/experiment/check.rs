@@ -57,7 +57,7 @@ fn check_replication(s: &Scenario, r: &ReplicationResult) -> Result<(), String> 
     for (spec, m) in s.options.iter().zip(&r.options) {
         check_option(s, m).map_err(|e| format!("option `{}`: {e}", spec.name))?;
     }
-    Ok(())
+    super::groups::check(s, r)
 }
 
 fn check_option(s: &Scenario, m: &OptionMetrics) -> Result<(), String> {

@@ -5,6 +5,7 @@
 //! the requested size and are collected in replication order, so results do not depend on the thread count.
 
 pub mod breakdown;
+pub mod groups;
 mod check;
 pub mod metric;
 pub mod plan;
@@ -24,7 +25,7 @@ pub use summary::{Comparison, DistributionSummary, FteSummary, OptionSummary, Su
 use crate::arrivals;
 use crate::calendar::WorkCalendar;
 use crate::fleet::{self, MAX_BACKLOG_AGE_DAYS};
-use crate::metrics::{OptionMetrics, PairedCounts, pair_populations};
+use crate::metrics::{GroupCounts, OptionMetrics, PairedCounts, pair_populations};
 use crate::process::{self, Context};
 use crate::rng::Streams;
 use crate::scenario::Scenario;
@@ -40,6 +41,9 @@ pub struct ReplicationResult {
     pub paired: Vec<PairedCounts>,
     /// Switches in the replication's history.
     pub switches: u64,
+    /// Per option, its tracked episodes by group (`groups::keys` order), paired with the baseline option's.
+    #[serde(default)]
+    pub groups: Vec<Vec<GroupCounts>>,
 }
 
 /// How to execute an experiment (not part of the scenario: never changes a result).
@@ -126,11 +130,13 @@ pub fn run_replication_with_progress(
             ..pair(&base.site_dormant_wd, &o.site_dormant_wd)
         })
         .collect();
+    let groups = outcomes.iter().map(|o| groups::count(s, &fleet, &base.tracked, &o.tracked)).collect();
     ReplicationResult {
         replication,
         options: outcomes.into_iter().map(|o| o.metrics).collect(),
         paired,
         switches: history.events.len() as u64,
+        groups,
     }
 }
 

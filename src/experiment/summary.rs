@@ -31,6 +31,10 @@ pub struct Summary {
     /// The scenario's public figures against the model (`[[validation]]`); empty when it lists none.
     #[serde(default)]
     pub validation: Vec<super::validation::ValidationRow>,
+    /// Tracked episodes by cohort, SMSO, supplier group, payment type and population, per option, with the paired
+    /// reduction against the baseline option (`experiment::groups`).
+    #[serde(default)]
+    pub breakdowns: Vec<super::groups::GroupSummary>,
 }
 
 /// Per option. Counts are means per replication in simulated installations.
@@ -372,5 +376,6 @@ pub fn summarise(s: &Scenario, reps: &[ReplicationResult]) -> Summary {
         options: (0..s.options.len()).map(|o| (s.options[o].name.clone(), option_summary(s, reps, o))).collect(),
         comparisons: (1..s.options.len()).map(|o| comparison(s, reps, o)).collect(),
         validation: super::validation::evaluate(s, reps),
+        breakdowns: super::groups::summarise(s, reps),
     }
 }

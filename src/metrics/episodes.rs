@@ -131,6 +131,9 @@ pub struct Tracked {
     pub stage_wd: [u16; STAGES],
     pub population: Population,
     pub end: EpisodeEnd,
+    /// Electricity supplier when the episode began: the gaining supplier that made it dormant (in-run episodes) or
+    /// the supplier holding it at the start (backlog); index into the scenario's suppliers.
+    pub supplier: u8,
 }
 
 impl Default for Tracked {
@@ -140,6 +143,7 @@ impl Default for Tracked {
             stage_wd: [0; STAGES],
             population: Population::FastTrackEligible,
             end: EpisodeEnd::Open,
+            supplier: 0,
         }
     }
 }

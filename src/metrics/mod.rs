@@ -2,6 +2,7 @@
 //! replications computed from them.
 
 mod episodes;
+mod groups;
 mod histogram;
 mod stats;
 
@@ -9,6 +10,7 @@ pub use episodes::{
     EpisodeEnd, FastTrackFunnel, NotifiedDates, POPULATIONS, Population, PopulationMetrics, PopulationPair, STAGES,
     Stage, Tracked, pair_populations,
 };
+pub use groups::GroupCounts;
 pub use histogram::Histogram;
 pub use stats::{MeanCi, mean_ci95, nan_from_null, nan_map_from_null, nan_rows, nan_rows_from_null};
 

@@ -5,6 +5,7 @@
 //! Outputs are written into a staging folder next to the destination and moved into place only when every
 //! exporter has succeeded, so a failed run leaves no partial output.
 
+mod breakdown_table;
 pub mod charts;
 mod console;
 pub mod labels;
@@ -21,6 +22,7 @@ pub mod workbook;
 
 pub use console::render_summary;
 pub use manifest::{Manifest, sha256_hex};
+pub use breakdown_table::breakdowns_frame;
 pub use population_table::populations_frame;
 pub use rundir::{RunDir, UNCERTAINTY_FILE};
 pub use staging::{Staging, abandon_all, check_destination, check_same_scenario, recover};

@@ -26,6 +26,7 @@ pub(crate) fn frames(run: &RunArtifacts) -> Vec<(&'static str, DataFrame)> {
         ("weekly", weekly_frame(run.scenario, run.replications)),
         ("manual_weekly", manual_weekly_frame(run.scenario, run.replications)),
         ("populations", super::population_table::populations_frame(run.summary)),
+        ("breakdowns", super::breakdown_table::breakdowns_frame(run.summary)),
     ]
 }
 

@@ -31,9 +31,10 @@ impl Sim<'_> {
         let st = &mut self.sites[site as usize];
         st.stage = stage;
         st.stage_since = day;
+        let supplier = st.elec_supplier;
         if self.is_tracked(site) {
             self.tracked[site as usize] =
-                Tracked { since: day, population: self.population(site, day), ..Tracked::default() };
+                Tracked { since: day, population: self.population(site, day), supplier, ..Tracked::default() };
         }
     }
 

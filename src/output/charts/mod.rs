@@ -6,6 +6,7 @@
 //! rendering needs no system fonts. Odd data (empty tables, one option, NaN) gives a chart with a note, never a
 //! panic.
 
+mod breakdown;
 mod capacity;
 mod data;
 mod decomposition;
@@ -70,6 +71,7 @@ pub fn render_all(run: &RunDir, dir: &Path) -> Result<(Vec<Chart>, Vec<String>),
         render(&manual::Manual::from_run(run)?, &subtitle, dir, &mut files)?,
         render(&capacity::Capacity::from_run(run)?, &subtitle, dir, &mut files)?,
         render(&decomposition::Decomposition::from_run(run)?, &subtitle, dir, &mut files)?,
+        render(&breakdown::Breakdown::from_run(run), &subtitle, dir, &mut files)?,
     ];
     Ok((charts, files))
 }

@@ -18,6 +18,7 @@ mod figures;
 mod findings;
 mod fmt;
 mod grid;
+mod groups;
 mod headline;
 mod html;
 mod markdown;

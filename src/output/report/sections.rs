@@ -48,7 +48,9 @@ pub fn analysis(run: &RunDir) -> Vec<Section> {
     let s = &run.summary;
     let mut out = Vec::new();
     if s.options.values().any(|o| !o.populations.is_empty()) {
-        out = vec![who_gains(s), spent_on(s), notified(s), fast_track(s), partial(s)];
+        out = vec![who_gains(s)];
+        out.extend(super::groups::section(s));
+        out.extend([spent_on(s), notified(s), fast_track(s), partial(s)]);
     }
     out.extend(super::uncertainty::run_section(run));
     out.push(super::validation::section(s));
