@@ -9,13 +9,14 @@ use dormsim::output::charts::{Chart, render_all};
 use dormsim::output::{OutputError, RunDir};
 use std::path::{Path, PathBuf};
 
-const STEMS: [&str; 6] = [
+const STEMS: [&str; 7] = [
     "dormancy_distribution",
     "dormancy_reduction",
     "dormant_stock",
     "manual_load",
     "capacity",
     "dormancy_decomposition",
+    "breakdown_reduction",
 ];
 
 /// A small baseline run written to `dir/run` (the same way `dormsim run` writes it); returns the run folder.
@@ -197,6 +198,7 @@ fn odd_data_gives_notes_not_panics() {
     run.summary.comparisons.clear();
     let (charts, _) = render_all(&run, &tmp.path().join("one")).unwrap();
     assert!(chart(&charts, "dormancy_reduction").svg.contains("Only one option"));
+    assert!(chart(&charts, "breakdown_reduction").svg.contains("No option to compare"));
     assert_texts(chart(&charts, "dormant_stock"), &["standard"]);
 
     // Empty tables (the schema kept): every chart but the reduction one is a note.
