@@ -82,15 +82,20 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Rebuild the charts, report.html and summary.md of a finished run from its written files (no simulation).
+    /// Rebuild the charts, report.html and summary.md of any dormsim folder (a run, sweep, plan, sensitivity or
+    /// uncertainty study) from its written files (no simulation).
     #[command(
-        after_help = "Reads summary.json, manifest.json, scenario.toml, replications.json and the Parquet tables \
-(dormancy_distribution, weekly, manual_weekly, populations) of the run folder.\n\n\
-Examples:\n  dormsim run --out output/b && dormsim report output/b\n  dormsim uncertainty --out output/u && dormsim report output/b --uncertainty output/u"
+        after_help = "What the folder is comes from its manifest.json (study.command; a run when absent). A run: \
+summary.json, manifest.json, scenario.toml, replications.json and the Parquet tables (dormancy_distribution, weekly, \
+manual_weekly, populations). A study: its result file (sweep.json, plan.json, sensitivity.json, or summary.json with \
+uncertainty_points.json) and manifest.json. The rebuilt files are byte-identical to what the command wrote.\n\n\
+Examples:\n  dormsim run --out output/b && dormsim report output/b\n  dormsim sensitivity --out output/s && dormsim report output/s\n  \
+dormsim uncertainty --out output/u && dormsim report output/b --uncertainty output/u"
     )]
     Report {
-        /// Folder written by `dormsim run`.
-        run_dir: PathBuf,
+        /// Folder written by dormsim (run, sweep, plan, sensitivity or uncertainty).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
         /// Attach an uncertainty study of the same scenario (a folder written by `dormsim uncertainty`): its
         /// ranges across inputs join the report (copied into the run folder as uncertainty_summary.json).
         #[arg(long, value_name = "STUDY_DIR")]
@@ -480,8 +485,42 @@ fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     Ok((i, n))
 }
 
-fn report(run_dir: &std::path::Path, study: Option<&std::path::Path>) -> Result<(), Failure> {
-    recover(run_dir);
+/// `dormsim report DIR`: rebuild the charts, `report.html` and `summary.md` of any dormsim folder from its written
+/// files, by what wrote it (`manifest.json` `study.command`; a run when absent).
+fn report(dir: &std::path::Path, study: Option<&std::path::Path>) -> Result<(), Failure> {
+    recover(dir);
+    let manifest: Option<dormsim::output::Manifest> =
+        std::fs::read_to_string(dir.join("manifest.json")).ok().and_then(|t| serde_json::from_str(&t).ok());
+    // No readable manifest: treat it as a run, whose checks name what is missing or damaged.
+    let command = manifest.as_ref().and_then(dormsim::output::studies::command);
+    if study.is_some() && command.is_some() {
+        return Err(Failure::input(anyhow::anyhow!(
+            "--uncertainty attaches a study to a run's report, not to a study"
+        )));
+    }
+    let files = match command.as_deref() {
+        None => report_run(dir, study)?,
+        // A `compare` arm goes here (its folder's own rebuild).
+        Some(c) => dormsim::output::studies::rebuild(dir, c).map_err(|e| read_failure(dir, e))?,
+    };
+    eprintln!("wrote {} files to {}", files.len(), dir.display());
+    Ok(())
+}
+
+/// A folder whose files cannot be read (damaged JSON or Parquet, a missing table) is bad input: exit 2.
+fn read_failure(dir: &std::path::Path, e: dormsim::output::OutputError) -> Failure {
+    match e {
+        dormsim::output::OutputError::Read { .. } | dormsim::output::OutputError::Table { .. } => Failure::input(e),
+        dormsim::output::OutputError::Io { ref path, ref cause }
+            if cause.kind() == std::io::ErrorKind::NotFound && path.starts_with(dir) =>
+        {
+            Failure::input(anyhow::anyhow!("{e} (the folder is incomplete: run the command again)"))
+        }
+        other => Failure::runtime(other),
+    }
+}
+
+fn report_run(run_dir: &std::path::Path, study: Option<&std::path::Path>) -> Result<Vec<PathBuf>, Failure> {
     if !run_dir.join("summary.json").is_file() {
         return Err(Failure::input(anyhow::anyhow!(
             "{} is not a dormsim run folder (no summary.json)",
@@ -491,18 +530,7 @@ fn report(run_dir: &std::path::Path, study: Option<&std::path::Path>) -> Result<
     if let Some(study) = study {
         uncertainty::attach(run_dir, study)?;
     }
-    // A run folder whose files cannot be read (damaged JSON or Parquet, a missing table) is bad input: exit 2.
-    let files = dormsim::output::rebuild_report(run_dir).map_err(|e| match e {
-        dormsim::output::OutputError::Read { .. } | dormsim::output::OutputError::Table { .. } => Failure::input(e),
-        dormsim::output::OutputError::Io { ref path, ref cause }
-            if cause.kind() == std::io::ErrorKind::NotFound && path.starts_with(run_dir) =>
-        {
-            Failure::input(anyhow::anyhow!("{e} (the run folder is incomplete: run the scenario again)"))
-        }
-        other => Failure::runtime(other),
-    })?;
-    eprintln!("wrote {} files to {}", files.len(), run_dir.display());
-    Ok(())
+    dormsim::output::rebuild_report(run_dir).map_err(|e| read_failure(run_dir, e))
 }
 
 pub fn dispatch(cli: Cli) -> Result<(), Failure> {
@@ -511,7 +539,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Scenario(ScenarioCommand::Show) => scenario::show(),
         Command::Validate { file, set } => scenario::validate(&file, &set),
         Command::Calendar(args) => calendar::calendar(args),
-        Command::Report { run_dir, uncertainty } => report(&run_dir, uncertainty.as_deref()),
+        Command::Report { dir, uncertainty } => report(&dir, uncertainty.as_deref()),
         Command::Merge { shards, out, force } => {
             recover(&out);
             dormsim::output::check_destination(&out, force).map_err(Failure::input)?;

@@ -113,7 +113,8 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
         confidence: args.confidence,
         evidence_above: args.evidence,
     };
-    let result = plan::plan(&base, spec, Execution { threads }, scenario_at, &|| bar.inc(1)).map_err(Failure::runtime)?;
+    let result =
+        plan::plan(&base, spec, Execution { threads }, scenario_at, &|| bar.inc(1)).map_err(Failure::runtime)?;
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
     write(&args, &out_dir, &base, &source, &overrides, &text, &result, threads, wall)?;

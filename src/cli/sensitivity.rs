@@ -127,7 +127,8 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         "command": "sensitivity", "metrics": specs, "percent": settings.percent, "only": args.only,
         "parameters": results.len(), "skipped": skipped.len(),
     }));
-    let study = SensitivityStudy::new(&base, &metrics, &base_reps, results, skipped, settings.percent, usize::from(args.top));
+    let study =
+        SensitivityStudy::new(&base, &metrics, &base_reps, results, skipped, settings.percent, usize::from(args.top));
     let files = write_sensitivity(&study, &manifest, &text, &out_dir).map_err(Failure::runtime)?;
     print!("{}", describe(&study));
     eprintln!(

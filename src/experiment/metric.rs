@@ -38,7 +38,9 @@ pub enum Measure {
     /// Per installation dormant under either option: mean (baseline − option) dormant WD within the horizon.
     SiteReduction,
     /// Share of installations dormant under either option with more (`true`) or fewer dormant WD under the option.
-    ShareSites { slower: bool },
+    ShareSites {
+        slower: bool,
+    },
     /// Mean over the matched tracked episodes of one population of (baseline − option) dormant WD.
     PopulationReduction(crate::metrics::Population),
     /// (Baseline mean dormant stock − option's) × represented scale × 365: GB installation-days avoided per year.
@@ -307,9 +309,10 @@ impl Metric {
     pub fn estimate(&self, s: &Scenario, reps: &[ReplicationResult]) -> MeanCi {
         let mut ci = mean_ci95(&self.values(s, reps));
         if self.measure.is_ratio() {
-            let (sum_y, sum_x) = reps.iter().map(|r| self.observation(s, r)).fold((0u64, 0u64), |(a, b), (y, x)| {
-                (a + y as u64, b + x as u64)
-            });
+            let (sum_y, sum_x) = reps
+                .iter()
+                .map(|r| self.observation(s, r))
+                .fold((0u64, 0u64), |(a, b), (y, x)| (a + y as u64, b + x as u64));
             ci.mean = if sum_x == 0 { 0.0 } else { sum_y as f64 / sum_x as f64 };
         }
         ci

@@ -269,7 +269,8 @@ pub fn diagnose(targets: &[Target], evaluations: &[Evaluation]) -> Vec<Diagnosis
             _ => -x,
         };
         let at_low = low.checks.get(i).filter(|l| l.metric == c.metric);
-        let diffs: Vec<f64> = at_low.map_or(Vec::new(), |l| c.values.iter().zip(&l.values).map(|(h, l)| h - l).collect());
+        let diffs: Vec<f64> =
+            at_low.map_or(Vec::new(), |l| c.values.iter().zip(&l.values).map(|(h, l)| h - l).collect());
         let change = mean_ci95(&diffs);
         let meets_mean = target.is_some_and(|t| t.accepts(c.mean));
         let verdict = if !c.mean.is_finite() {
@@ -371,8 +372,7 @@ pub fn plan(
         Ok::<bool, PlanError>(meets)
     })?;
     evaluations.sort_by_key(|e| e.index);
-    let diagnosis =
-        if search.outcome == Outcome::NotReached { diagnose(&targets, &evaluations) } else { Vec::new() };
+    let diagnosis = if search.outcome == Outcome::NotReached { diagnose(&targets, &evaluations) } else { Vec::new() };
     Ok(Plan {
         scenario: base.name.clone(),
         scenario_hash: base.hash(),

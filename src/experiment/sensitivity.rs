@@ -115,14 +115,35 @@ impl Parameter {
     }
 
     /// A readable name: the key, with a month index of `switching.seasonality` as the month's name (the array is
-    /// January first: `switching.seasonality.4` is May), and "× factor" for a scaled distribution.
+    /// January first: `switching.seasonality.4` is May).
     pub fn label(&self) -> String {
-        readable_key(&self.key) + if self.kind == "scale" { " (× all times)" } else { "" }
+        readable_key(&self.key)
+    }
+
+    /// The values moved, in words: "6 → 10", or "all times × 0.7 → × 1.6" for a scaled distribution.
+    pub fn values_text(&self) -> String {
+        if self.kind == "scale" {
+            format!("all times × {} → × {}", self.low, self.high)
+        } else {
+            format!("{} → {}", self.low, self.high)
+        }
     }
 }
 
-const MONTHS: [&str; 12] =
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// `switching.seasonality.4` → "switching.seasonality, May"; other keys as they are.
 pub fn readable_key(key: &str) -> String {

@@ -50,7 +50,12 @@ pub fn plan_frame(p: &Plan) -> DataFrame {
 }
 
 /// Write the plan into `out_dir` atomically; return the files.
-pub fn write_plan(p: &Plan, manifest: &Manifest, scenario_text: &str, out_dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+pub fn write_plan(
+    p: &Plan,
+    manifest: &Manifest,
+    scenario_text: &str,
+    out_dir: &Path,
+) -> Result<Vec<PathBuf>, OutputError> {
     in_staging(out_dir, |dir| {
         let mut df = plan_frame(p);
         let mut files = vec![
@@ -68,7 +73,8 @@ pub fn write_plan(p: &Plan, manifest: &Manifest, scenario_text: &str, out_dir: &
 
 /// The chart and the report of a plan, from `plan.json` and the manifest (what `dormsim report` rebuilds).
 pub fn report(p: &Plan, manifest: &Manifest, dir: &Path) -> Result<Vec<String>, OutputError> {
-    let grid = Grid { keys: vec![p.key.clone()], points: p.evaluations.iter().map(|e| vec![e.value.clone()]).collect() };
+    let grid =
+        Grid { keys: vec![p.key.clone()], points: p.evaluations.iter().map(|e| vec![e.value.clone()]).collect() };
     let rows: Vec<SweepRow> = p
         .evaluations
         .iter()

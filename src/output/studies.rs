@@ -35,11 +35,9 @@ pub fn rebuild(dir: &Path, command: &str) -> Result<Vec<PathBuf>, OutputError> {
     let files = match command {
         "sweep" => super::sweep::report(&read_json(&dir.join(super::sweep::SWEEP_FILE))?, &manifest, out)?,
         "plan" => super::plan::report(&read_json(&dir.join(super::plan::PLAN_FILE))?, &manifest, out)?,
-        "sensitivity" => super::sensitivity::report(
-            &read_json(&dir.join(super::sensitivity::SENSITIVITY_FILE))?,
-            &manifest,
-            out,
-        )?,
+        "sensitivity" => {
+            super::sensitivity::report(&read_json(&dir.join(super::sensitivity::SENSITIVITY_FILE))?, &manifest, out)?
+        }
         "uncertainty" => super::uncertainty::report(
             &read_json(&dir.join("summary.json"))?,
             &read_json(&dir.join(super::uncertainty::POINTS_FILE))?,
@@ -49,7 +47,10 @@ pub fn rebuild(dir: &Path, command: &str) -> Result<Vec<PathBuf>, OutputError> {
         other => {
             return Err(OutputError::Read {
                 path: dir.join("manifest.json"),
-                message: format!("study.command `{other}` is not a study dormsim can rebuild ({})", COMMANDS.join(", ")),
+                message: format!(
+                    "study.command `{other}` is not a study dormsim can rebuild ({})",
+                    COMMANDS.join(", ")
+                ),
             });
         }
     };

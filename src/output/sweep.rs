@@ -4,10 +4,10 @@
 //! framework's study page), `manifest.json` and a copy of the scenario, written atomically like a run. The chart
 //! is shared with `dormsim plan` (with its target as a reference line).
 
+use super::charts::Chart;
 use super::charts::style::{AXIS, GRID, INK, MUTED, SIZE, bold, option_colour, register_fonts, text};
 use super::tables::{write_csv, write_parquet};
 use super::{Manifest, OutputError, in_staging, write_json};
-use super::charts::Chart;
 use crate::experiment::sweep::{Grid, SweepRow, SweepStudy};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -227,7 +227,12 @@ impl SweepChart {
                 format!("{} {}", l.label, values.join(", "))
             })
             .collect();
-        format!("{} against {}, one line per option with its 95% CI band. {}.", self.y_desc, self.x_desc, lines.join("; "))
+        format!(
+            "{} against {}, one line per option with its 95% CI band. {}.",
+            self.y_desc,
+            self.x_desc,
+            lines.join("; ")
+        )
     }
 
     fn draw_on<DB: DrawingBackend>(

@@ -75,7 +75,7 @@ impl<const LEVERS: bool> Tornado<'_, LEVERS> {
                         let e = &r.effects[m];
                         let p = &r.parameter;
                         let values = if p.kind == "scale" {
-                            format!("× {} → × {}", p.low, p.high)
+                            p.values_text()
                         } else {
                             format!("{} → {}", short(&p.low), short(&p.high))
                         };
@@ -116,15 +116,20 @@ impl<const LEVERS: bool> Plot for Tornado<'_, LEVERS> {
             .iter()
             .map(|(m, bars)| {
                 let metric = &self.s.metrics[*m];
-                let top: Vec<String> = bars
-                    .iter()
-                    .take(5)
-                    .map(|b| format!("{} {:+.3} / {:+.3}", b.label, b.low, b.high))
-                    .collect();
-                format!("{} ({}): {}", metric.label, metric.unit, if top.is_empty() { "none".into() } else { top.join("; ") })
+                let top: Vec<String> =
+                    bars.iter().take(5).map(|b| format!("{} {:+.3} / {:+.3}", b.label, b.low, b.high)).collect();
+                format!(
+                    "{} ({}): {}",
+                    metric.label,
+                    metric.unit,
+                    if top.is_empty() { "none".into() } else { top.join("; ") }
+                )
             })
             .collect();
-        format!("Tornado chart, change from the scenario value at the low and high value of each parameter. {}.", parts.join(". "))
+        format!(
+            "Tornado chart, change from the scenario value at the low and high value of each parameter. {}.",
+            parts.join(". ")
+        )
     }
 
     fn size(&self) -> (u32, u32) {
@@ -154,10 +159,21 @@ fn draw_panel<DB: DrawingBackend>(
     area.draw(&Text::new(heading, (16, 4), bold(15.0, INK)))?;
     let area = area.split_vertically(26).1;
     if bars.is_empty() {
-        return area.draw(&Text::new("No parameter in this group.".to_string(), (LABEL_PX as i32, 16), text(14.0, MUTED)));
+        return area.draw(&Text::new(
+            "No parameter in this group.".to_string(),
+            (LABEL_PX as i32, 16),
+            text(14.0, MUTED),
+        ));
     }
     let ends = bars.iter().flat_map(|b| {
-        [Some(b.low), Some(b.high), b.low_ci.map(|c| c[0]), b.low_ci.map(|c| c[1]), b.high_ci.map(|c| c[0]), b.high_ci.map(|c| c[1])]
+        [
+            Some(b.low),
+            Some(b.high),
+            b.low_ci.map(|c| c[0]),
+            b.low_ci.map(|c| c[1]),
+            b.high_ci.map(|c| c[0]),
+            b.high_ci.map(|c| c[1]),
+        ]
     });
     let extent = ends.flatten().filter(|x| x.is_finite()).fold(0.0, |a: f64, x| a.max(x.abs()));
     let extent = if extent > 0.0 { extent * 1.1 } else { 1.0 };
@@ -189,7 +205,10 @@ fn draw_panel<DB: DrawingBackend>(
             (b.high, b.high_ci, high_colour, (top - 0.86, top - 0.52)),
         ] {
             if value.is_finite() {
-                chart.draw_series(std::iter::once(Rectangle::new([(0.0, y0), (value, y1)], colour.mix(0.85).filled())))?;
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y0), (value, y1)],
+                    colour.mix(0.85).filled(),
+                )))?;
             }
             if let Some([lo, hi]) = ci.filter(|c| c[0].is_finite() && c[1].is_finite()) {
                 let y = (y0 + y1) / 2.0;
@@ -202,7 +221,11 @@ fn draw_panel<DB: DrawingBackend>(
             }
         }
         let (x, y) = chart.backend_coord(&(-extent, top - 0.5));
-        area.draw(&Text::new(b.label.clone(), (x - 8 - area.get_base_pixel().0, y - area.get_base_pixel().1), label_style.clone()))?;
+        area.draw(&Text::new(
+            b.label.clone(),
+            (x - 8 - area.get_base_pixel().0, y - area.get_base_pixel().1),
+            label_style.clone(),
+        ))?;
     }
     chart.draw_series(std::iter::once(PathElement::new([(0.0, -n), (0.0, 0.0)], INK.stroke_width(1))))?;
     Ok(())

@@ -25,7 +25,11 @@ pub fn page<'a>(p: &'a Plan, m: &'a Manifest) -> StudyPage<'a> {
     );
     StudyPage {
         kicker: "dormsim plan",
-        title: format!("Smallest {} for {}", p.key, p.targets.iter().map(|t| format!("{} {} {}", t.metric, t.op(), t.value)).collect::<Vec<_>>().join(" and ")),
+        title: format!(
+            "Smallest {} for {}",
+            p.key,
+            p.targets.iter().map(|t| format!("{} {} {}", t.metric, t.op(), t.value)).collect::<Vec<_>>().join(" and ")
+        ),
         lede: Some(format!("Answer: {}.", answer_text(p))),
         runline: runline(&p.dormsim_version, &p.scenario, &p.scenario_hash, p.seed, &design, &m.overrides),
         version: &p.dormsim_version,
@@ -45,9 +49,14 @@ fn answer(p: &Plan) -> Section {
         )));
     }
     if !p.diagnosis.is_empty() {
-        blocks.push(Block::List(p.diagnosis.iter().map(|d| Para::default().t(format!("{}.", diagnosis_text(p, d)))).collect()));
+        blocks.push(Block::List(
+            p.diagnosis.iter().map(|d| Para::default().t(format!("{}.", diagnosis_text(p, d)))).collect(),
+        ));
     }
-    blocks.push(Block::Figure { stem: "plan", alt: format!("The first target's metric against {}, the target dashed", p.key) });
+    blocks.push(Block::Figure {
+        stem: "plan",
+        alt: format!("The first target's metric against {}, the target dashed", p.key),
+    });
     Section { id: "answer", title: "Answer".to_string(), blocks }
 }
 
@@ -74,16 +83,27 @@ fn evidence(p: &Plan) -> Section {
         id: "evidence",
         title: "Every value evaluated".to_string(),
         blocks: vec![Block::Table {
-            caption: format!("Evaluations in order of {} (mean with its 95% CI; bound at {}% confidence)", p.key, p.confidence * 100.0),
+            caption: format!(
+                "Evaluations in order of {} (mean with its 95% CI; bound at {}% confidence)",
+                p.key,
+                p.confidence * 100.0
+            ),
             table: Table { head, rows },
         }],
     }
 }
 
 fn method(p: &Plan) -> Section {
-    Section { id: "method", title: "Method and limits".to_string(), blocks: vec![para(p.method.clone()), para(
-        "The bounds are simulation noise only: they do not cover uncertainty in the inputs (dormsim uncertainty). \
+    Section {
+        id: "method",
+        title: "Method and limits".to_string(),
+        blocks: vec![
+            para(p.method.clone()),
+            para(
+                "The bounds are simulation noise only: they do not cover uncertainty in the inputs (dormsim uncertainty). \
          Staff FTE is not a capacity in the model (manual work does not feed back into dormancy), so it is read \
          from the manual-effort metrics rather than searched.",
-    )] }
+            ),
+        ],
+    }
 }

@@ -71,9 +71,9 @@ fn group(s: &SensitivityStudy, g: Group) -> Section {
                 let p = &r.parameter;
                 let e = &r.effects[m];
                 let values = if p.kind == "scale" {
-                    format!("× {} → × {}", p.low, p.high)
+                    p.values_text()
                 } else {
-                    format!("{} → {} (scenario {})", p.low, p.high, p.base)
+                    format!("{} (scenario {})", p.values_text(), p.base)
                 };
                 let from = match p.source.as_str() {
                     "register" => format!("register: {}", p.register_range.clone().unwrap_or_default()),
@@ -108,7 +108,8 @@ fn skipped(s: &SensitivityStudy) -> Option<Section> {
     if s.skipped.is_empty() {
         return None;
     }
-    let rows = s.skipped.iter().map(|k| Row::Cells(vec![Cell::new(k.key.clone()), Cell::new(k.reason.clone())])).collect();
+    let rows =
+        s.skipped.iter().map(|k| Row::Cells(vec![Cell::new(k.key.clone()), Cell::new(k.reason.clone())])).collect();
     Some(Section {
         id: "skipped",
         title: "Keys not varied".to_string(),

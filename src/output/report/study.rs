@@ -5,9 +5,9 @@ use super::fmt::{count, esc, gb, md_esc, num, pct};
 use super::grid::Cell;
 use super::html::{CSS, Outline, analysis_section, contents, section_start};
 use super::sections::Section;
+use crate::output::OutputError;
 use crate::output::charts::Chart;
 use crate::output::report::figures::Figures;
-use crate::output::OutputError;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -107,9 +107,19 @@ pub(super) fn value_cell(mean: f64, ci95: Option<[f64; 2]>, unit: &str) -> Cell 
 }
 
 /// "dormsim V · scenario S (hash H) · seed N · … · overrides: …" for a study's run line.
-pub(super) fn runline(version: &str, scenario: &str, hash: &str, seed: u64, design: &str, overrides: &[String]) -> String {
+pub(super) fn runline(
+    version: &str,
+    scenario: &str,
+    hash: &str,
+    seed: u64,
+    design: &str,
+    overrides: &[String],
+) -> String {
     let changed = if overrides.is_empty() { String::new() } else { format!(" · overrides: {}", overrides.join(", ")) };
-    format!("dormsim {version} · scenario {scenario} (hash {}) · seed {seed} · {design}{changed}", hash.get(..12).unwrap_or(hash))
+    format!(
+        "dormsim {version} · scenario {scenario} (hash {}) · seed {seed} · {design}{changed}",
+        hash.get(..12).unwrap_or(hash)
+    )
 }
 
 /// The footer of a study page: how to rebuild and reproduce it.

@@ -11,8 +11,13 @@ use crate::experiment::sweep::SweepStudy;
 use crate::output::Manifest;
 
 /// The paired metrics of the trade-off table, in column order.
-const TRADE_OFF: [&str; 5] =
-    ["reduction_wd_fast_track_eligible", "site_reduction_wd", "share_slower", "extra_manual_fte", "dormant_days_avoided_gb_per_year"];
+const TRADE_OFF: [&str; 5] = [
+    "reduction_wd_fast_track_eligible",
+    "site_reduction_wd",
+    "share_slower",
+    "extra_manual_fte",
+    "dormant_days_avoided_gb_per_year",
+];
 
 fn para(s: impl Into<String>) -> Block {
     Block::Para(Para::default().t(s))
@@ -54,7 +59,14 @@ pub fn page<'a>(study: &'a SweepStudy, m: &'a Manifest) -> StudyPage<'a> {
             if study.grid.points.len() == 1 { "" } else { "s" },
             if study.grid.keys.len() == 1 { "" } else { "s" },
         )),
-        runline: runline(&study.dormsim_version, &study.scenario, &study.scenario_hash, study.seed, &design, &m.overrides),
+        runline: runline(
+            &study.dormsim_version,
+            &study.scenario,
+            &study.scenario_hash,
+            study.seed,
+            &design,
+            &m.overrides,
+        ),
         version: &study.dormsim_version,
         sections,
         footer: footer(&study.dormsim_version, "sweep"),
@@ -123,7 +135,10 @@ fn trade_off(study: &SweepStudy) -> Option<Section> {
                  in sweep.csv) and the GB dormant installation-days it avoids per year. The intervals are paired: \
                  the option − baseline difference is taken within each replication."
             )),
-            Block::Table { caption: "Paired differences per point (option − baseline; > 0 saving = faster)".into(), table: Table { head, rows } },
+            Block::Table {
+                caption: "Paired differences per point (option − baseline; > 0 saving = faster)".into(),
+                table: Table { head, rows },
+            },
         ],
     })
 }
