@@ -95,20 +95,21 @@ fn sensitivity_bounds_in_the_scenario_are_used_and_checked() {
 
 #[test]
 fn issue14_sensitivity_ranks_levers_and_assumptions_apart_and_uses_the_register_range() {
-    // The verification world with a register range for the SMSO lead time (5 WD, an assumption about the world):
-    // its low/high are the register's 3 and 9 WD, not 5 ± 20%. The notice periods are under options.: levers.
+    // The verification world with a register range for the SMSO's failure probability (0 in the file, an assumption
+    // about the world): its low/high are the register's 0 and 0.2, where ± 20% of 0 would have left it out. The
+    // notice periods are under options.: levers.
     // The default metrics are the paired trade-off of the compared option: its per-installation saving and its
     // extra staff effort. `dormsim report` rebuilds the study's pages byte for byte.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("v.toml");
     let text = verification_toml("none", "2021-03-01", "2021-03-10", 100)
-        + "[assumptions.\"smsos.s1.lead_time_wd\"]\nbasis = \"assumption\"\nsource = \"test\"\nvary = { min = 3, max = 9 }\n";
+        + "[assumptions.\"smsos.s1.failure_probability\"]\nbasis = \"assumption\"\nquality = \"low\"\nsource = \"test\"\nvary = { min = 0.0, max = 0.2 }\nrationale = \"test\"\n";
     std::fs::write(&file, &text).unwrap();
     let out = dir.path().join("s");
     let output = Command::cargo_bin("dormsim")
         .unwrap()
         .args(["sensitivity", file.to_str().unwrap(), "--only", "options.expedited.notice_wd"])
-        .args(["--only", "smsos.s1.lead_time_wd", "--out"])
+        .args(["--only", "smsos.s1.failure_probability", "--out"])
         .arg(&out)
         .output()
         .unwrap();
@@ -122,8 +123,8 @@ fn issue14_sensitivity_ranks_levers_and_assumptions_apart_and_uses_the_register_
     let assumptions = ranked(&json, "assumption", 0);
     assert_eq!(assumptions.len(), 1);
     let p = &assumptions[0]["parameter"];
-    assert_eq!((p["key"].as_str(), p["source"].as_str()), (Some("smsos.s1.lead_time_wd"), Some("register")));
-    assert_eq!((p["low_value"].as_f64(), p["high_value"].as_f64()), (Some(3.0), Some(9.0)));
+    assert_eq!((p["key"].as_str(), p["source"].as_str()), (Some("smsos.s1.failure_probability"), Some("register")));
+    assert_eq!((p["low_value"].as_f64(), p["high_value"].as_f64()), (Some(0.0), Some(0.2)));
     let levers = ranked(&json, "lever", 0);
     assert_eq!(levers.len(), 1);
     assert_eq!(levers[0]["parameter"]["key"], "options.expedited.notice_wd");
@@ -131,10 +132,12 @@ fn issue14_sensitivity_ranks_levers_and_assumptions_apart_and_uses_the_register_
     // The console and the report keep the two apart.
     let (a, l) =
         (stdout.find("Which assumptions move the answer?").unwrap(), stdout.find("What do the levers do?").unwrap());
-    assert!(stdout[a..l].contains("smsos.s1.lead_time_wd") && !stdout[a..l].contains("options.expedited.notice_wd"));
+    assert!(
+        stdout[a..l].contains("smsos.s1.failure_probability") && !stdout[a..l].contains("options.expedited.notice_wd")
+    );
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("Which assumptions move the answer?") && html.contains("What do the levers do?"));
-    assert!(html.contains("register: smsos.s1.lead_time_wd: 3 to 9"));
+    assert!(html.contains("register: smsos.s1.failure_probability: 0 to 0.2"));
     common::assert_report_rebuilds(
         &out,
         &["report.html", "summary.md", "charts/tornado_levers.svg", "charts/tornado_assumptions.svg"],
