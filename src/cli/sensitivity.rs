@@ -121,7 +121,6 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
     let specs: Vec<String> = metrics.iter().map(|m| m.spec.clone()).collect();
-    let _: &[ParameterResult] = &results;
     let mut manifest = Manifest::new(&base, &source, &overrides, base.run.replications, threads, wall, events);
     manifest.study = Some(serde_json::json!({
         "command": "sensitivity", "metrics": specs, "percent": settings.percent, "only": args.only,

@@ -287,12 +287,12 @@ fn is_time_leaf(table: &str, leaf: &str) -> bool {
     register::TIME_PARAMETERS.contains(&first) || first == "values"
 }
 
+/// A distribution table a register entry scales: its path, the change, the range in words, and its time parameters
+/// (leaf key, value).
+type ScaledTable = (String, Change, String, Vec<(String, f64)>);
+
 /// Distribution tables a register entry scales: one parameter each, moving every time parameter together.
-fn scaled_distributions(
-    doc: &toml::Table,
-    leaves: &[(String, toml::Value)],
-    register: &Register,
-) -> Vec<(String, Change, String, Vec<(String, f64)>)> {
+fn scaled_distributions(doc: &toml::Table, leaves: &[(String, toml::Value)], register: &Register) -> Vec<ScaledTable> {
     let mut out = Vec::new();
     for a in register.factors() {
         let Some(vary) = a.vary else { continue };
