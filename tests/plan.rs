@@ -39,9 +39,49 @@ fn plan_finds_the_hand_computed_dcc_capacity_for_a_mean_dormancy_target() {
     assert_eq!(at("200")["checks"][0]["mean"].as_f64().unwrap(), 10.0);
     assert_eq!(at("201")["meets"], true);
     assert_eq!(at("202")["meets"], true);
-    for f in ["plan.csv", "plan.parquet", "plan.svg", "plan.png", "manifest.json", "scenario.toml"] {
+    for f in ["plan.csv", "plan.parquet", "charts/plan.svg", "charts/plan.png", "manifest.json", "scenario.toml"] {
         assert!(out.join(f).is_file(), "{f}");
     }
+    // The report states the answer and `dormsim report` rebuilds it byte for byte.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("dcc.daily_capacity = 200 is the smallest value searched"));
+    common::assert_report_rebuilds(&out, &["report.html", "summary.md", "charts/plan.svg"]);
+}
+
+#[test]
+fn issue14_a_failing_plan_says_which_target_fails_and_that_the_key_is_not_the_constraint() {
+    // Verification world, 200 installations: from 1000 migrations a day up, capacity never binds, so expedited
+    // dormancy is its 8 WD notice at every value (identical replications: a paired change of exactly 0). A target of
+    // 7 WD cannot be met by more capacity: the plan must say the target does not depend on the key, not "widen
+    // --range", and print no NaN.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("v.toml");
+    std::fs::write(&file, verification_toml("none", "2021-03-01", "2021-03-10", 200)).unwrap();
+    let out = dir.path().join("p");
+    let output = dormsim()
+        .args(["plan", file.to_str().unwrap(), "--target", "expedited.dormancy_wd<=7", "--adjust"])
+        .args(["dcc.daily_capacity", "--range", "1000..2000 step 500", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("no value of dcc.daily_capacity from 1000 to 2000 meets"), "{stdout}");
+    assert!(
+        stdout.contains("expedited.dormancy_wd<=7 fails: the target does not depend on dcc.daily_capacity"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("NaN") && !stdout.contains("widen"), "{stdout}");
+    let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
+    let d = &plan["diagnosis"][0];
+    assert_eq!(
+        (d["verdict"].as_str(), d["at_lowest"].as_f64(), d["at_highest"].as_f64()),
+        (Some("not_dependent"), Some(8.0), Some(8.0))
+    );
+    // Both ends were run: the chart's axis spans 1000..2000, not a ±1 window around one value.
+    assert_eq!(plan["evaluations"].as_array().unwrap().len(), 2);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("the target does not depend on dcc.daily_capacity") && !html.contains("NaN"));
+    common::assert_report_rebuilds(&out, &["report.html", "summary.md", "charts/plan.svg", "charts/plan.png"]);
 }
 
 #[test]

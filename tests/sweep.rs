@@ -57,7 +57,7 @@ fn decimal_range_gives_exact_values() {
     let expected: Vec<(String, String)> =
         ["0.1", "0.2", "0.3", "0.4", "0.5"].iter().enumerate().map(|(i, v)| (i.to_string(), v.to_string())).collect();
     assert_eq!(points, expected);
-    for f in ["sweep.csv", "sweep.parquet", "sweep.svg", "sweep.png"] {
+    for f in ["sweep.csv", "sweep.parquet", "charts/sweep.svg", "charts/sweep.png", "sweep.json", "tables.xlsx"] {
         assert!(out.join(f).is_file(), "{f}");
     }
     assert_eq!(
@@ -215,4 +215,66 @@ fn sweep_with_precision_adds_replications_per_point_and_records_them() {
         assert!(r["reached"].as_bool().unwrap() == (r["achieved_half_width"].as_f64().unwrap() <= 0.5));
     }
     assert!(out.join("scenario.toml").is_file());
+}
+
+#[test]
+fn issue14_paired_metrics_equal_the_summary_of_the_same_run() {
+    // The baseline at 20 000 installations, 3 replications: each paired metric computed per replication by
+    // experiment::metric (what sweep, plan and sensitivity use) against summary.json's figure for the same
+    // replications. Pooled shares and means of per-replication values are computed the same way, so they are equal
+    // exactly; differences of means (per-party FTE, dormant stock) agree to rounding.
+    use dormsim::experiment::metric::resolve;
+    let s = common::baseline(&["fleet.installations=20000", "run.replications=3"]);
+    let reps = common::run(&s, 2);
+    let summary = dormsim::experiment::summarise(&s, &reps);
+    let c = &summary.comparisons[0];
+    let est = |name: &str| resolve(&format!("expedited.{name}"), &s).unwrap()[0].estimate(&s, &reps);
+    assert_eq!(est("reduction_wd").mean, c.mean_reduction_wd);
+    assert_eq!(est("reduction_wd").ci95, c.ci95);
+    assert_eq!(est("site_reduction_wd").mean, c.mean_site_reduction_wd);
+    assert_eq!(est("site_reduction_wd").ci95, c.ci95_site);
+    assert_eq!(est("share_slower").mean, c.share_sites_slower);
+    assert_eq!(est("share_faster").mean, c.share_sites_faster);
+    assert_eq!(est("extra_manual_fte").mean, c.extra_manual_fte);
+    assert_eq!(est("extra_manual_fte").ci95, c.ci95_extra_manual_fte);
+    let ft = &c.populations["fast_track_eligible"].reduction_wd;
+    assert_eq!(
+        (est("reduction_wd_fast_track_eligible").mean, est("reduction_wd_fast_track_eligible").ci95),
+        (ft.mean, ft.ci95)
+    );
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+    let (base, exp) = (&summary.options["standard"], &summary.options["expedited"]);
+    for p in dormsim::cases::Party::ALL {
+        let expected = exp.manual_fte[p.name()].mean_weekly - base.manual_fte[p.name()].mean_weekly;
+        assert!(close(est(&format!("extra_manual_fte_{}", p.name())).mean, expected), "{}", p.name());
+    }
+    let avoided = (base.mean_dormant_stock - exp.mean_dormant_stock) * summary.scale_to_represented * 365.0;
+    assert!(close(est("dormant_days_avoided_gb_per_year").mean, avoided));
+    // The share's interval is the ratio estimator's: it contains the pooled share and is a real interval.
+    let [lo, hi] = est("share_slower").ci95.unwrap();
+    assert!(lo < c.share_sites_slower && c.share_sites_slower < hi);
+}
+
+#[test]
+fn issue14_the_sweep_tabulates_paired_metrics_and_its_report_rebuilds_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario_file(tmp.path(), 200);
+    let out2 = tmp.path().join("out2");
+    sweep(&[
+        file.to_str().unwrap(),
+        "--vary",
+        "options.expedited.notice_wd=6,10",
+        "--metric",
+        "site_reduction_wd",
+        "--out",
+        out2.to_str().unwrap(),
+    ])
+    .success();
+    // Verification world: every installation dormant from the same day, standard 15 WD notice, expedited 6 / 10:
+    // each installation saves 9 / 5 WD, so the per-installation saving is exactly that and none is slower.
+    assert_eq!(means(&out2, "expedited", "site_reduction_wd"), [9.0, 5.0]);
+    assert_eq!(means(&out2, "expedited", "share_slower"), [0.0, 0.0]);
+    let html = std::fs::read_to_string(out2.join("report.html")).unwrap();
+    assert!(html.contains("The trade-off against standard, paired"));
+    common::assert_report_rebuilds(&out2, &["report.html", "summary.md", "charts/sweep.svg"]);
 }

@@ -82,15 +82,20 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Rebuild the charts, report.html and summary.md of a finished run from its written files (no simulation).
+    /// Rebuild the charts, report.html and summary.md of any dormsim folder (a run, sweep, plan, sensitivity or
+    /// uncertainty study) from its written files (no simulation).
     #[command(
-        after_help = "Reads summary.json, manifest.json, scenario.toml, replications.json and the Parquet tables \
-(dormancy_distribution, weekly, manual_weekly, populations) of the run folder.\n\n\
-Examples:\n  dormsim run --out output/b && dormsim report output/b\n  dormsim uncertainty --out output/u && dormsim report output/b --uncertainty output/u"
+        after_help = "What the folder is comes from its manifest.json (study.command; a run when absent). A run: \
+summary.json, manifest.json, scenario.toml, replications.json and the Parquet tables (dormancy_distribution, weekly, \
+manual_weekly, populations). A study: its result file (sweep.json, plan.json, sensitivity.json, or summary.json with \
+uncertainty_points.json) and manifest.json. The rebuilt files are byte-identical to what the command wrote.\n\n\
+Examples:\n  dormsim run --out output/b && dormsim report output/b\n  dormsim sensitivity --out output/s && dormsim report output/s\n  \
+dormsim uncertainty --out output/u && dormsim report output/b --uncertainty output/u"
     )]
     Report {
-        /// Folder written by `dormsim run`.
-        run_dir: PathBuf,
+        /// Folder written by dormsim (run, sweep, plan, sensitivity or uncertainty).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
         /// Attach an uncertainty study of the same scenario (a folder written by `dormsim uncertainty`): its
         /// ranges across inputs join the report (copied into the run folder as uncertainty_summary.json).
         #[arg(long, value_name = "STUDY_DIR")]
@@ -109,12 +114,15 @@ Examples:\n  dormsim run --out output/b && dormsim report output/b\n  dormsim un
 Examples:\n  dormsim sweep --vary 'options.expedited.notice_wd=4..12 step 2' --sites 50000 --replications 5\n  \
 dormsim sweep scenarios/baseline.toml --vary 'dcc.failure_probability=0.1..0.5 step 0.1' --out output/fail\n  \
 dormsim sweep --vary smsos.foc-1.servers=20000,40000,80000 --vary run.calendar=england-wales,scotland --metric dormancy_wd\n\n\
-Outputs (in --out, default output/<scenario name>-sweep/): sweep.{csv,parquet} (one row per point × option × \
-metric: point, the varied keys (numeric where they are numbers), option, metric, unit, mean, ci95_low, ci95_high, \
-replications) and sweep.{svg,png} \
-(--metric against the first varied key).\nMetrics: dormancy_wd, restored_wd, firmware_wait_wd, manual_fte_total, \
-still_dormant_at_end, and for non-baseline options (paired with the baseline) reduction_wd, reduction_restored_wd, \
-site_reduction_wd, extra_manual_fte, share_slower."
+Outputs (in --out, default output/<scenario name>-sweep/): sweep.json (the result), sweep.{csv,parquet} and \
+tables.xlsx (one row per point × option × metric: point, the varied keys (numeric where they are numbers), option, \
+metric, unit, mean, ci95_low, ci95_high, replications), charts/sweep.{svg,png} (--metric against the first varied \
+key), report.html and summary.md (with the paired trade-off per point), manifest.json, scenario.toml.\n\
+Metrics: dormancy_wd, restored_wd, firmware_wait_wd, manual_fte_total, still_dormant_at_end, and for non-baseline \
+options, paired with the baseline within each replication (paired CIs): reduction_wd, reduction_restored_wd, \
+reduction_wd_fast_track_eligible, reduction_wd_awaited_epcl, reduction_wd_backlog, site_reduction_wd, share_slower, \
+share_faster, extra_manual_fte, extra_manual_fte_<party> (dcc, gaining_supplier, losing_supplier, smso, secas), \
+dormant_days_avoided_gb_per_year."
     )]
     Sweep(SweepArgs),
     /// Find the smallest value of a capacity key for which every target holds with the stated confidence
@@ -125,17 +133,21 @@ site_reduction_wd, extra_manual_fte, share_slower."
     Plan(PlanArgs),
     /// One-at-a-time sensitivity: every numeric key of the scenario at a low and a high value, parameters ranked
     /// by their effect on the headline metrics, with a tornado chart.
-    #[command(after_help = "Low/high values: the scenario's [sensitivity.bounds] when given (e.g. \
-\"dcc.daily_capacity\" = [20000, 50000]), otherwise ± --percent (default: [sensitivity] percent, else 20); \
-integers move by at least 1, shares and probabilities stay in [0, 1]. run.* and fleet.installations are not \
+    #[command(after_help = "Low/high values, first that applies: the scenario's [sensitivity.bounds] (e.g. \
+\"dcc.daily_capacity\" = [20000, 50000]); the assumptions register's vary range for the key; otherwise ± --percent \
+(default: [sensitivity] percent, else 20); integers move by at least 1, shares and probabilities stay in [0, 1]. \
+Policy levers (keys under options., the capacities dcc.daily_capacity and smsos.*.servers, register basis choice) \
+and assumptions (every other key) are ranked apart. Default metrics: every compared option's site_reduction_wd and \
+extra_manual_fte (paired differences). run.* and fleet.installations are not \
 parameters; [sensitivity] exclude = [\"...\"] leaves out more. Settings the scenario rules reject (e.g. one \
 cohort share moved alone) are listed as skipped with the reason.\n\n\
 Examples:\n  dormsim sensitivity --sites 50000 --replications 5\n  \
 dormsim sensitivity scenarios/baseline.toml --only dcc --only smsos.foc-1 --percent 30\n  \
 dormsim sensitivity --metric expedited.reduction_wd --metric standard.manual_fte_total --top 20\n\n\
-Outputs (in --out, default output/<scenario name>-sensitivity/): sensitivity.{csv,parquet} (parameter × metric: \
-values, means at low/high, swing with 95% CI, rank), sensitivity.json (rankings, skipped keys), tornado.{svg,png}, \
-manifest.json, scenario.toml.")]
+Outputs (in --out, default output/<scenario name>-sensitivity/): sensitivity.json (the ranked result), \
+sensitivity.{csv,parquet} and tables.xlsx (group × metric × parameter: values as numbers, unit, means at low/high, \
+swing with 95% CI, rank), charts/tornado_assumptions.{svg,png} and charts/tornado_levers.{svg,png}, report.html, \
+summary.md, manifest.json, scenario.toml.")]
     Sensitivity(SensitivityArgs),
     /// Input uncertainty: every range of the scenario's assumptions register propagated through the model (a
     /// Saltelli design on a scrambled Sobol' sequence), with each headline's 5–95% range, the chance each option
@@ -191,14 +203,18 @@ fn plan_help() -> String {
         "METRIC is [OPTION.]NAME (without OPTION: every option it applies to must meet the target). \
 Names: dormancy_wd, dormancy_wd_p50/p90/p95, restored_wd, restored_wd_p90/p95, firmware_wait_wd, \
 firmware_late_share, manual_fte_total, {}, manual_fte_peak, \
-still_dormant_at_end, reduction_wd, reduction_restored_wd, extra_manual_fte. A value meets a target when the \
-one-sided t bound (at --confidence, over replications) of the metric's mean is within it.\n\n\
+still_dormant_at_end, and paired with the baseline option: reduction_wd, reduction_restored_wd, \
+reduction_wd_fast_track_eligible (also _awaited_epcl, _backlog), site_reduction_wd, share_slower, share_faster, \
+extra_manual_fte, extra_manual_fte_<party>, dormant_days_avoided_gb_per_year. A value meets a target when the \
+one-sided t bound (at --confidence, over replications) of the metric's mean is within it. With no answer, each \
+failing target is diagnosed: does it depend on the key within the range at all?\n\n\
 Examples:\n  dormsim plan --target 'expedited.restored_wd_p95<=20' --adjust dcc.daily_capacity --sites 50000\n  \
 dormsim plan --target 'firmware_wait_wd<=5' --adjust smsos.foc-1.servers --range '10..400 step 10'\n  \
 dormsim plan scenarios/smso-misses-sla.toml --target 'expedited.dormancy_wd<=12' --adjust smsos.foc-1.servers \
 --confidence 0.99 --replications 20\n\n\
-Outputs (in --out, default output/<scenario name>-plan/): plan.json (answer, method, every evaluation), \
-plan.{{csv,parquet}} (one row per evaluated value × option × metric), plan.{{svg,png}}, manifest.json, scenario.toml.",
+Outputs (in --out, default output/<scenario name>-plan/): plan.json (answer, method, every evaluation, diagnosis), \
+plan.{{csv,parquet}} and tables.xlsx (one row per evaluated value × metric), charts/plan.{{svg,png}}, report.html, \
+summary.md, manifest.json, scenario.toml.",
         parties.join(", ")
     )
 }
@@ -207,8 +223,8 @@ plan.{{csv,parquet}} (one row per evaluated value × option × metric), plan.{{s
 pub struct SensitivityArgs {
     /// Scenario file (TOML); without it the embedded baseline is analysed.
     scenario: Option<PathBuf>,
-    /// Metric to rank by, [OPTION.]NAME as for `plan` (repeatable) [default: the first compared option's
-    /// reduction_wd and manual_fte_total].
+    /// Metric to rank by, [OPTION.]NAME as for `plan` (repeatable) [default: site_reduction_wd and
+    /// extra_manual_fte of every compared option].
     #[arg(long, value_name = "METRIC")]
     metric: Vec<String>,
     /// ± percentage for keys without explicit bounds [default: the scenario's [sensitivity] percent, else 20].
@@ -480,8 +496,42 @@ fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     Ok((i, n))
 }
 
-fn report(run_dir: &std::path::Path, study: Option<&std::path::Path>) -> Result<(), Failure> {
-    recover(run_dir);
+/// `dormsim report DIR`: rebuild the charts, `report.html` and `summary.md` of any dormsim folder from its written
+/// files, by what wrote it (`manifest.json` `study.command`; a run when absent).
+fn report(dir: &std::path::Path, study: Option<&std::path::Path>) -> Result<(), Failure> {
+    recover(dir);
+    let manifest: Option<dormsim::output::Manifest> =
+        std::fs::read_to_string(dir.join("manifest.json")).ok().and_then(|t| serde_json::from_str(&t).ok());
+    // No readable manifest: treat it as a run, whose checks name what is missing or damaged.
+    let command = manifest.as_ref().and_then(dormsim::output::studies::command);
+    if study.is_some() && command.is_some() {
+        return Err(Failure::input(anyhow::anyhow!(
+            "--uncertainty attaches a study to a run's report, not to a study"
+        )));
+    }
+    let files = match command.as_deref() {
+        None => report_run(dir, study)?,
+        // A `compare` arm goes here (its folder's own rebuild).
+        Some(c) => dormsim::output::studies::rebuild(dir, c).map_err(|e| read_failure(dir, e))?,
+    };
+    eprintln!("wrote {} files to {}", files.len(), dir.display());
+    Ok(())
+}
+
+/// A folder whose files cannot be read (damaged JSON or Parquet, a missing table) is bad input: exit 2.
+fn read_failure(dir: &std::path::Path, e: dormsim::output::OutputError) -> Failure {
+    match e {
+        dormsim::output::OutputError::Read { .. } | dormsim::output::OutputError::Table { .. } => Failure::input(e),
+        dormsim::output::OutputError::Io { ref path, ref cause }
+            if cause.kind() == std::io::ErrorKind::NotFound && path.starts_with(dir) =>
+        {
+            Failure::input(anyhow::anyhow!("{e} (the folder is incomplete: run the command again)"))
+        }
+        other => Failure::runtime(other),
+    }
+}
+
+fn report_run(run_dir: &std::path::Path, study: Option<&std::path::Path>) -> Result<Vec<PathBuf>, Failure> {
     if !run_dir.join("summary.json").is_file() {
         return Err(Failure::input(anyhow::anyhow!(
             "{} is not a dormsim run folder (no summary.json)",
@@ -491,18 +541,7 @@ fn report(run_dir: &std::path::Path, study: Option<&std::path::Path>) -> Result<
     if let Some(study) = study {
         uncertainty::attach(run_dir, study)?;
     }
-    // A run folder whose files cannot be read (damaged JSON or Parquet, a missing table) is bad input: exit 2.
-    let files = dormsim::output::rebuild_report(run_dir).map_err(|e| match e {
-        dormsim::output::OutputError::Read { .. } | dormsim::output::OutputError::Table { .. } => Failure::input(e),
-        dormsim::output::OutputError::Io { ref path, ref cause }
-            if cause.kind() == std::io::ErrorKind::NotFound && path.starts_with(run_dir) =>
-        {
-            Failure::input(anyhow::anyhow!("{e} (the run folder is incomplete: run the scenario again)"))
-        }
-        other => Failure::runtime(other),
-    })?;
-    eprintln!("wrote {} files to {}", files.len(), run_dir.display());
-    Ok(())
+    dormsim::output::rebuild_report(run_dir).map_err(|e| read_failure(run_dir, e))
 }
 
 pub fn dispatch(cli: Cli) -> Result<(), Failure> {
@@ -511,7 +550,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Scenario(ScenarioCommand::Show) => scenario::show(),
         Command::Validate { file, set } => scenario::validate(&file, &set),
         Command::Calendar(args) => calendar::calendar(args),
-        Command::Report { run_dir, uncertainty } => report(&run_dir, uncertainty.as_deref()),
+        Command::Report { dir, uncertainty } => report(&dir, uncertainty.as_deref()),
         Command::Merge { shards, out, force } => {
             recover(&out);
             dormsim::output::check_destination(&out, force).map_err(Failure::input)?;

@@ -5,10 +5,10 @@
 use super::{Failure, PlanArgs};
 use anyhow::anyhow;
 use dormsim::experiment::Execution;
-use dormsim::experiment::plan::{self, Evaluation, Outcome, Plan, PlanSpec, Target};
-use dormsim::experiment::sweep::{Grid, SweepRow, parse_spec};
+use dormsim::experiment::plan::{self, Plan, PlanSpec, Target};
+use dormsim::experiment::sweep::parse_spec;
 use dormsim::output::Manifest;
-use dormsim::output::sweep::{SweepArtifacts, write_sweep};
+use dormsim::output::plan::{answer_text, diagnosis_text, write_plan};
 use dormsim::scenario::Scenario;
 use dormsim::scenario::locate::value_at;
 use std::fmt::Write as _;
@@ -113,7 +113,8 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
         confidence: args.confidence,
         evidence_above: args.evidence,
     };
-    let result = plan::plan(spec, Execution { threads }, scenario_at, &|| bar.inc(1)).map_err(Failure::runtime)?;
+    let result =
+        plan::plan(&base, spec, Execution { threads }, scenario_at, &|| bar.inc(1)).map_err(Failure::runtime)?;
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
     write(&args, &out_dir, &base, &source, &overrides, &text, &result, threads, wall)?;
@@ -134,88 +135,24 @@ fn write(
     threads: usize,
     wall: f64,
 ) -> Result<(), Failure> {
-    let grid = Grid {
-        keys: vec![result.key.clone()],
-        points: result.evaluations.iter().map(|e| vec![e.value.clone()]).collect(),
-    };
-    let rows = rows(&result.evaluations);
-    let options: Vec<String> = base.options.iter().map(|o| o.name.clone()).collect();
-    let first = &result.targets[0];
-    let chart_metric = first.metric.rsplit('.').next().unwrap_or(&first.metric).to_string();
     let mut manifest = Manifest::new(base, source, overrides, base.run.replications, threads, wall, 0);
     manifest.study = Some(serde_json::json!({
         "command": "plan", "adjust": result.key, "targets": args.target, "confidence": result.confidence,
         "range": args.range, "evidence": args.evidence,
     }));
-    let mut plan_json = serde_json::to_value(result).map_err(|e| Failure::runtime(anyhow!(e)))?;
-    plan_json["method"] = serde_json::Value::String(METHOD.to_string());
-    let artifacts = SweepArtifacts {
-        stem: "plan",
-        scenario: &base.name,
-        grid: &grid,
-        rows: &rows,
-        metric: &chart_metric,
-        options: &options,
-        reference: Some((first.value, format!("target {}", args.target[0]))),
-        manifest: &manifest,
-        scenario_text: text,
-        extra_json: vec![("plan.json".to_string(), plan_json)],
-    };
-    write_sweep(&artifacts, out_dir).map_err(Failure::runtime)?;
+    write_plan(result, &manifest, text, out_dir).map_err(Failure::runtime)?;
     Ok(())
-}
-
-const METHOD: &str = "Each value of the key is run with the same seed and replication numbers (common random numbers). \
-A value meets a target METRIC<=V when the one-sided upper t bound of the metric's mean over replications, at the \
-stated confidence, is at most V (METRIC>=V: the lower bound at least V). Assuming more capacity never makes a target \
-harder, the answer is bracketed on the grid and found by bisection; grid values just above it are run as evidence \
-of that assumption, and any that fails is listed in non_monotone.";
-
-/// One table row per evaluated value × checked metric (point = position among the evaluations, by value).
-fn rows(evaluations: &[Evaluation]) -> Vec<SweepRow> {
-    let mut rows = Vec::new();
-    for (point, e) in evaluations.iter().enumerate() {
-        for c in &e.checks {
-            let (option, name) = c.metric.rsplit_once('.').unwrap_or(("", &c.metric));
-            rows.push(SweepRow {
-                point,
-                option: option.to_string(),
-                metric: name.to_string(),
-                mean: c.mean,
-                ci95: c.ci95,
-                replications: e.replications,
-            });
-        }
-    }
-    rows
 }
 
 /// The answer in words and the evaluations as a table, the threshold's neighbours marked.
 fn describe(p: &Plan) -> String {
     let mut out = String::new();
-    let targets: Vec<String> = p.targets.iter().map(|t| format!("{} {} {}", t.metric, t.op(), t.value)).collect();
     let confidence = p.confidence * 100.0;
-    let _ = match (p.outcome, &p.answer) {
-        (Outcome::Found, Some(a)) => writeln!(
-            out,
-            "answer: {} = {a} is the smallest value searched at which {} holds with {confidence}% confidence",
-            p.key,
-            targets.join(" and ")
-        ),
-        (Outcome::MetAtLowest, Some(a)) => writeln!(
-            out,
-            "answer: {} = {a}, the lowest value searched, already meets {}; the true minimum may be lower (widen --range)",
-            p.key,
-            targets.join(" and ")
-        ),
-        _ => writeln!(
-            out,
-            "no answer: {} is not met with {confidence}% confidence even at {} = {} (widen --range)",
-            targets.join(" and "),
-            p.key,
-            p.grid.last().map_or("?", String::as_str)
-        ),
-    };
+    let prefix = if p.answer.is_some() { "answer" } else { "no answer" };
+    let _ = writeln!(out, "{prefix}: {}", answer_text(p));
+    for d in &p.diagnosis {
+        let _ = writeln!(out, "  {}", diagnosis_text(p, d));
+    }
     if !p.non_monotone.is_empty() {
         let _ = writeln!(
             out,
@@ -234,10 +171,11 @@ number of replications; treat the answer with care or add replications",
             .map(|c| {
                 if c.mean.is_finite() {
                     format!(
-                        "{} mean {:.3} bound {:.3} {}",
+                        "{} mean {:.3} bound {:.3} {} {}",
                         c.metric,
                         c.mean,
                         c.bound,
+                        c.unit,
                         if c.meets { "ok" } else { "FAILS" }
                     )
                 } else {

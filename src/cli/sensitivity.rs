@@ -5,10 +5,10 @@
 use super::{Failure, SensitivityArgs};
 use anyhow::anyhow;
 use dormsim::experiment::metric::{self, Metric};
-use dormsim::experiment::sensitivity::{self as sens, Parameter, ParameterResult, Setting, Settings, Skipped};
+use dormsim::experiment::sensitivity::{self as sens, Group, ParameterResult, SensitivityStudy, Setting, Settings};
 use dormsim::experiment::{self, Execution, ReplicationResult};
 use dormsim::output::Manifest;
-use dormsim::output::sensitivity::{SensitivityArtifacts, write_sensitivity};
+use dormsim::output::sensitivity::write_sensitivity;
 use dormsim::scenario::Scenario;
 use dormsim::scenario::locate::apply_overrides;
 use dormsim::scenario::raw::RawSensitivity;
@@ -38,13 +38,16 @@ fn settings(doc: &toml::Table, percent: Option<f64>) -> Result<Settings, Failure
     Ok(s)
 }
 
+/// The default metrics (for every non-baseline option): the per-installation saving and the extra staff effort.
+pub const DEFAULT_METRICS: [&str; 2] = ["site_reduction_wd", "extra_manual_fte"];
+
 fn metrics(args: &SensitivityArgs, s: &Scenario) -> Result<Vec<Metric>, Failure> {
+    // Default: the trade-off for every option against the baseline (paired differences), or levels with one option.
     let specs: Vec<String> = if args.metric.is_empty() {
-        match s.options.get(1) {
-            Some(o) => vec![format!("{}.reduction_wd", o.name), format!("{}.manual_fte_total", o.name)],
-            None => {
-                vec![format!("{}.dormancy_wd", s.options[0].name), format!("{}.manual_fte_total", s.options[0].name)]
-            }
+        if s.options.len() > 1 {
+            DEFAULT_METRICS.iter().map(|m| m.to_string()).collect()
+        } else {
+            vec![format!("{}.dormancy_wd", s.options[0].name), format!("{}.manual_fte_total", s.options[0].name)]
         }
     } else {
         args.metric.clone()
@@ -61,7 +64,8 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let (base, source, text) = super::scenario::load(args.scenario.as_deref(), &overrides)?;
     let doc = document(&text, &overrides)?;
     let settings = settings(&doc, args.percent)?;
-    let (mut params, mut skipped) = sens::parameters(&doc, &settings).map_err(|e| Failure::input(anyhow!(e)))?;
+    let (mut params, mut skipped) =
+        sens::parameters(&doc, &settings, &base.register).map_err(|e| Failure::input(anyhow!(e)))?;
     if !args.only.is_empty() {
         let keep =
             |k: &str| args.only.iter().any(|p| k == p || k.starts_with(&format!("{}.", p.trim_end_matches('.'))));
@@ -122,20 +126,17 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         "command": "sensitivity", "metrics": specs, "percent": settings.percent, "only": args.only,
         "parameters": results.len(), "skipped": skipped.len(),
     }));
-    let artifacts = SensitivityArtifacts {
-        scenario: &base.name,
-        metrics: &specs,
-        results: &results,
-        skipped: &skipped,
-        percent: settings.percent,
-        replications: base.run.replications,
-        top: usize::from(args.top),
-        manifest: &manifest,
-        scenario_text: &text,
-    };
-    let files = write_sensitivity(&artifacts, &out_dir).map_err(Failure::runtime)?;
-    print!("{}", describe(&specs, &results, &skipped, usize::from(args.top)));
-    eprintln!("wrote {} files to {} in {:.1} s ({} parameters)", files.len(), out_dir.display(), wall, results.len());
+    let study =
+        SensitivityStudy::new(&base, &metrics, &base_reps, results, skipped, settings.percent, usize::from(args.top));
+    let files = write_sensitivity(&study, &manifest, &text, &out_dir).map_err(Failure::runtime)?;
+    print!("{}", describe(&study));
+    eprintln!(
+        "wrote {} files to {} in {:.1} s ({} parameters)",
+        files.len(),
+        out_dir.display(),
+        wall,
+        study.parameters.len()
+    );
     Ok(())
 }
 
@@ -143,33 +144,44 @@ fn count_events(reps: &[ReplicationResult]) -> u64 {
     reps.iter().flat_map(|r| r.options.iter().map(|m| m.events)).sum()
 }
 
-/// Per metric, the top parameters by |swing| with their values and the swing's CI; then the skipped keys.
-fn describe(metrics: &[String], results: &[ParameterResult], skipped: &[Skipped], top: usize) -> String {
+/// Per group and metric, the top parameters by |swing| with their values and the swing's CI; then the skipped keys.
+fn describe(s: &SensitivityStudy) -> String {
     let mut out = String::new();
-    for (m, spec) in metrics.iter().enumerate() {
-        let base = results.first().map_or(f64::NAN, |r| r.effects[m].base);
-        let _ = writeln!(
-            out,
-            "{spec} (scenario value {base:.3}): largest swings (mean at high − mean at low [95% CI, simulation noise only])"
-        );
-        for (rank, r) in sens::ranking(results, m).into_iter().take(top).enumerate() {
-            let e = &r.effects[m];
-            let ci = e.swing_ci95.map_or(String::new(), |[lo, hi]| format!(" [{lo:.3}, {hi:.3}]"));
-            let Parameter { key, low, high, .. } = &r.parameter;
+    for g in Group::ALL {
+        let heading = match g {
+            Group::Assumption => "Which assumptions move the answer?",
+            Group::Lever => "What do the levers do?",
+        };
+        let _ = writeln!(out, "{heading} ({} {}s)", s.count(g), g.name());
+        for (m, metric) in s.metrics.iter().enumerate() {
             let _ = writeln!(
                 out,
-                "  {:>2}. {key:<48} {low:>10} → {high:<10} {:>9.3} → {:<9.3} swing {:+.3}{ci}",
-                rank + 1,
-                e.low,
-                e.high,
-                e.swing
+                "  {} [{}] (scenario value {:.3}): largest swings, mean at high − mean at low [95% CI, simulation noise only]",
+                metric.spec, metric.unit, metric.base
             );
+            for (rank, r) in s.ranked(g, m).take(s.shown).enumerate() {
+                let e = &r.effects[m];
+                let ci = e.swing_ci95.map_or(String::new(), |[lo, hi]| format!(" [{lo:.3}, {hi:.3}]"));
+                let p = &r.parameter;
+                let _ = writeln!(
+                    out,
+                    "    {:>2}. {:<46} {:>10} → {:<10} {:>9.3} → {:<9.3} swing {:+.3}{ci} ({})",
+                    rank + 1,
+                    p.label(),
+                    p.low,
+                    p.high,
+                    e.low,
+                    e.high,
+                    e.swing,
+                    p.source
+                );
+            }
         }
     }
-    if !skipped.is_empty() {
-        let _ = writeln!(out, "skipped {} keys:", skipped.len());
-        for s in skipped {
-            let _ = writeln!(out, "  {}: {}", s.key, s.reason);
+    if !s.skipped.is_empty() {
+        let _ = writeln!(out, "skipped {} keys:", s.skipped.len());
+        for k in &s.skipped {
+            let _ = writeln!(out, "  {}: {}", k.key, k.reason);
         }
     }
     out

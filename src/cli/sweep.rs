@@ -4,9 +4,9 @@
 use super::{Failure, SweepArgs};
 use anyhow::anyhow;
 use dormsim::experiment;
-use dormsim::experiment::sweep::{self as grid, Grid, SweepRow};
+use dormsim::experiment::sweep::{self as grid, Grid, SweepRow, SweepStudy};
 use dormsim::output::Manifest;
-use dormsim::output::sweep::{SweepArtifacts, write_sweep};
+use dormsim::output::sweep::write_sweep;
 use dormsim::scenario::Scenario;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -60,7 +60,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         let (results, record) = super::simulate(s, &numbers, &args.precision, threads, &bar)?;
         events += results.iter().flat_map(|r| r.options.iter().map(|m| m.events)).sum::<u64>();
         let summary = experiment::summarise(s, &results);
-        rows.extend(grid::summary_rows(i, &summary));
+        rows.extend(grid::point_rows(i, s, &summary, &results));
         precision.extend(record.map(|r| serde_json::json!({ "point": i, "record": r })));
     }
     bar.finish_and_clear();
@@ -75,20 +75,10 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         "metric": metric,
         "precision_per_point": precision,
     }));
-    let artifacts = SweepArtifacts {
-        stem: "sweep",
-        scenario: &base.name,
-        grid: &grid,
-        rows: &rows,
-        metric: &metric,
-        options: &options,
-        reference: None,
-        manifest: &manifest,
-        scenario_text: &text,
-        extra_json: Vec::new(),
-    };
-    let files = write_sweep(&artifacts, &out_dir).map_err(Failure::runtime)?;
     print!("{}", table(&grid, &rows, &options, &metric));
+    let study = SweepStudy::new(&base, grid, metric, rows);
+    let files = write_sweep(&study, &manifest, &text, &out_dir).map_err(Failure::runtime)?;
+    let grid = &study.grid;
     eprintln!("wrote {} files to {} in {:.1} s ({} points)", files.len(), out_dir.display(), wall, grid.points.len());
     Ok(())
 }
@@ -117,7 +107,8 @@ fn table(grid: &Grid, rows: &[SweepRow], options: &[String], metric: &str) -> St
     let widths: Vec<usize> = (0..header.len())
         .map(|c| body.iter().map(|l| l[c].chars().count()).chain([header[c].chars().count()]).max().unwrap_or(0))
         .collect();
-    let mut out = format!("{metric} (mean [95% CI, simulation noise only]) per point and option\n");
+    let unit = grid::unit(metric);
+    let mut out = format!("{metric} ({unit}; mean [95% CI, simulation noise only]) per point and option\n");
     for line in std::iter::once(&header).chain(&body) {
         let cells: Vec<String> = line.iter().zip(&widths).map(|(c, w)| format!("{c:>w$}")).collect();
         let _ = writeln!(out, "{}", cells.join("  "));

@@ -12,15 +12,19 @@
 //!   answer on the grid `LO, LO+STEP, …, HI`, and bisects (⌈log2(n)⌉ evaluations). It then runs the grid values just
 //!   above the answer as evidence; one of them failing means the monotone assumption does not hold there, which is
 //!   reported rather than hidden.
+//! - When the targets fail even at the top of the range, the bottom is run too and each failing target is
+//!   diagnosed ([`Diagnosis`]) from the paired change between the two ends: the metric does not depend on the key
+//!   within the range (the key is not the constraint), moves the wrong way, improves but not enough (widen the
+//!   range), or its mean meets the target while its bound does not (add replications).
 
 use super::metric::{Metric, MetricError, one_sided_bound, resolve};
 use super::{Execution, ExperimentError, ReplicationResult, run};
 use crate::metrics::mean_ci95;
 use crate::scenario::Scenario;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which side of the target value is acceptable.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Direction {
     #[serde(rename = "<=")]
     AtMost,
@@ -29,7 +33,7 @@ pub enum Direction {
 }
 
 /// `METRIC<=VALUE` or `METRIC>=VALUE`, as written.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Target {
     pub metric: String,
     pub direction: Direction,
@@ -90,20 +94,28 @@ impl Target {
 }
 
 /// One metric of one option at one value of the key.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Check {
     /// Resolved `OPTION.METRIC`.
     pub metric: String,
     pub target: String,
+    /// The metric's unit.
+    #[serde(default)]
+    pub unit: String,
+    #[serde(deserialize_with = "crate::metrics::nan_from_null")]
     pub mean: f64,
     pub ci95: Option<[f64; 2]>,
-    /// The one-sided bound compared with the target.
+    /// The one-sided bound compared with the target (null when nothing was measured).
+    #[serde(deserialize_with = "crate::metrics::nan_from_null")]
     pub bound: f64,
     pub meets: bool,
+    /// Per-replication values (for the paired diagnosis; not written).
+    #[serde(skip)]
+    pub values: Vec<f64>,
 }
 
 /// The targets checked at one value of the key.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Evaluation {
     /// Index on the search grid.
     pub index: usize,
@@ -124,15 +136,17 @@ pub fn check(
     for (t, metrics) in targets {
         for m in metrics {
             let values = m.values(s, reps);
-            let ci = mean_ci95(&values);
+            let ci = m.estimate(s, reps);
             let bound = one_sided_bound(&values, confidence, t.direction == Direction::AtMost);
             checks.push(Check {
                 metric: m.spec.clone(),
                 target: format!("{}{}{}", m.spec, t.op(), t.value),
+                unit: m.unit().to_string(),
                 mean: ci.mean,
                 ci95: ci.ci95,
                 bound,
                 meets: t.accepts(bound),
+                values,
             });
         }
     }
@@ -145,7 +159,7 @@ pub fn resolve_targets(targets: &[Target], s: &Scenario) -> Result<Vec<(Target, 
 }
 
 /// How the search ended.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The smallest grid value that meets the targets (the one below it does not).
@@ -175,6 +189,10 @@ pub fn bisect<E>(
 ) -> Result<Search, E> {
     assert!(n > 0, "an empty grid");
     if !meets(n - 1)? {
+        // The bottom too, so the failure can be diagnosed (does the key move the metric at all?).
+        if n > 1 {
+            meets(0)?;
+        }
         return Ok(Search { outcome: Outcome::NotReached, answer: None, non_monotone: Vec::new() });
     }
     let (outcome, answer) = if meets(0)? {
@@ -201,9 +219,100 @@ pub fn bisect<E>(
     Ok(Search { outcome, answer: Some(answer), non_monotone })
 }
 
+/// Why a target that fails at the top of the range fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Nothing to measure at the top (e.g. no episode migrated).
+    NotMeasured,
+    /// The paired change from the bottom to the top of the range is not distinguishable from 0: the key is not
+    /// what limits this metric within the range.
+    NotDependent,
+    /// More of the key makes the metric worse.
+    WrongDirection,
+    /// The metric improves over the range but not enough: the answer may lie above the range.
+    ImprovesShort,
+    /// The mean meets the target but its confidence bound does not: more replications may settle it.
+    BoundOutside,
+}
+
+/// The diagnosis of one failing target from the two ends of the range.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Diagnosis {
+    /// The check, `OPTION.METRIC<=VALUE`.
+    pub target: String,
+    pub metric: String,
+    pub unit: String,
+    pub lowest: String,
+    pub highest: String,
+    #[serde(deserialize_with = "crate::metrics::nan_from_null")]
+    pub at_lowest: f64,
+    #[serde(deserialize_with = "crate::metrics::nan_from_null")]
+    pub at_highest: f64,
+    #[serde(deserialize_with = "crate::metrics::nan_from_null")]
+    pub bound_at_highest: f64,
+    /// Mean of the paired per-replication differences (top − bottom) and its 95% CI.
+    #[serde(deserialize_with = "crate::metrics::nan_from_null")]
+    pub change: f64,
+    pub change_ci95: Option<[f64; 2]>,
+    pub verdict: Verdict,
+}
+
+/// Diagnose every check that fails at the top of the range, from the bottom and top evaluations.
+pub fn diagnose(targets: &[Target], evaluations: &[Evaluation]) -> Vec<Diagnosis> {
+    let (Some(low), Some(high)) = (evaluations.first(), evaluations.last()) else { return Vec::new() };
+    let mut out = Vec::new();
+    for (i, c) in high.checks.iter().enumerate().filter(|(_, c)| !c.meets) {
+        let target = targets.iter().find(|t| c.target.ends_with(&format!("{}{}", t.op(), t.value)));
+        let better = |x: f64| match target.map(|t| t.direction) {
+            Some(Direction::AtLeast) => x,
+            _ => -x,
+        };
+        let at_low = low.checks.get(i).filter(|l| l.metric == c.metric);
+        let diffs: Vec<f64> =
+            at_low.map_or(Vec::new(), |l| c.values.iter().zip(&l.values).map(|(h, l)| h - l).collect());
+        let change = mean_ci95(&diffs);
+        let meets_mean = target.is_some_and(|t| t.accepts(c.mean));
+        let verdict = if !c.mean.is_finite() {
+            Verdict::NotMeasured
+        } else if meets_mean {
+            Verdict::BoundOutside
+        } else {
+            match change.ci95 {
+                Some([lo, hi]) if better(lo) > 0.0 && better(hi) > 0.0 => Verdict::ImprovesShort,
+                Some([lo, hi]) if better(lo) < 0.0 && better(hi) < 0.0 => Verdict::WrongDirection,
+                _ if low.index == high.index => Verdict::ImprovesShort,
+                _ => Verdict::NotDependent,
+            }
+        };
+        out.push(Diagnosis {
+            target: c.target.clone(),
+            metric: c.metric.clone(),
+            unit: c.unit.clone(),
+            lowest: low.value.clone(),
+            highest: high.value.clone(),
+            at_lowest: at_low.map_or(f64::NAN, |l| l.mean),
+            at_highest: c.mean,
+            bound_at_highest: c.bound,
+            change: change.mean,
+            change_ci95: change.ci95,
+            verdict,
+        });
+    }
+    out
+}
+
 /// A complete plan: the search grid of the key, the evaluations (by grid order) and the answer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Plan {
+    pub scenario: String,
+    pub scenario_hash: String,
+    pub dormsim_version: String,
+    pub seed: u64,
+    pub installations: u32,
+    /// Options in scenario order.
+    pub options: Vec<String>,
+    pub method: String,
     pub key: String,
     pub targets: Vec<Target>,
     pub confidence: f64,
@@ -212,7 +321,17 @@ pub struct Plan {
     pub answer: Option<String>,
     pub non_monotone: Vec<String>,
     pub evaluations: Vec<Evaluation>,
+    /// Why the targets fail at the top of the range (only when there is no answer).
+    pub diagnosis: Vec<Diagnosis>,
 }
+
+/// The method in words (written to `plan.json` and the report).
+pub const METHOD: &str = "Each value of the key is run with the same seed and replication numbers (common random \
+numbers). A value meets a target METRIC<=V when the one-sided upper t bound of the metric's mean over replications, \
+at the stated confidence, is at most V (METRIC>=V: the lower bound at least V). Assuming more capacity never makes a \
+target harder, the answer is bracketed on the grid and found by bisection; grid values just above it are run as \
+evidence of that assumption, and any that fails is listed in non_monotone. When no value meets the targets, the \
+bottom of the range is run too and each failing target is diagnosed from the paired change between the two ends.";
 
 /// What to search: the key, its grid of values (ascending), the targets and the confidence, and how many grid
 /// values above the answer to run as evidence.
@@ -227,6 +346,7 @@ pub struct PlanSpec {
 
 /// Run the search: `scenario_at(value)` builds the scenario with the key set to a grid value.
 pub fn plan(
+    base: &Scenario,
     spec: PlanSpec,
     exec: Execution,
     scenario_at: impl Fn(&str) -> Result<Scenario, String>,
@@ -252,7 +372,16 @@ pub fn plan(
         Ok::<bool, PlanError>(meets)
     })?;
     evaluations.sort_by_key(|e| e.index);
+    let diagnosis = if search.outcome == Outcome::NotReached { diagnose(&targets, &evaluations) } else { Vec::new() };
     Ok(Plan {
+        scenario: base.name.clone(),
+        scenario_hash: base.hash(),
+        dormsim_version: env!("CARGO_PKG_VERSION").to_string(),
+        seed: base.run.seed,
+        installations: base.fleet.installations,
+        options: base.options.iter().map(|o| o.name.clone()).collect(),
+        method: METHOD.to_string(),
+        diagnosis,
         key,
         targets,
         confidence,

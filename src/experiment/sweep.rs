@@ -1,8 +1,13 @@
 //! Parameter sweeps: parsing `KEY=SPEC` (a list `8,10,12` or a range `0.1..0.5 step 0.1` in exact decimals), the
 //! full grid of points (cartesian product, in the order given), and the tidy rows (point × option × metric) taken
-//! from each point's [`Summary`]. Running the points is the caller's business (each is an ordinary experiment).
+//! from each point's [`Summary`] (levels) and its replications (the paired comparison metrics of
+//! [`super::metric`], with paired intervals). Running the points is the caller's business (each is an ordinary
+//! experiment).
 
-use super::Summary;
+use super::metric::{self, Metric};
+use super::{ReplicationResult, Summary};
+use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum SweepError {
@@ -128,7 +133,7 @@ pub fn parse_vary(arg: &str) -> Result<(String, Vec<String>), SweepError> {
 }
 
 /// The points of a sweep: each a value per varied key (in key order).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Grid {
     pub keys: Vec<String>,
     pub points: Vec<Vec<String>>,
@@ -169,11 +174,12 @@ impl Grid {
 }
 
 /// One row of a sweep table: a metric of an option at a point.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepRow {
     pub point: usize,
     pub option: String,
     pub metric: String,
+    #[serde(deserialize_with = "crate::metrics::nan_from_null")]
     pub mean: f64,
     pub ci95: Option<[f64; 2]>,
     pub replications: u32,
@@ -182,22 +188,54 @@ pub struct SweepRow {
 /// Metrics reported for every option.
 pub const OPTION_METRICS: [&str; 5] =
     ["dormancy_wd", "restored_wd", "firmware_wait_wd", "manual_fte_total", "still_dormant_at_end"];
-/// Metrics reported for non-baseline options (from the comparison with the baseline; paired by replication).
-pub const COMPARISON_METRICS: [&str; 5] =
-    ["reduction_wd", "reduction_restored_wd", "site_reduction_wd", "extra_manual_fte", "share_slower"];
+/// Metrics reported for non-baseline options: option − baseline within each replication (paired), computed as
+/// `summary.json` computes them ([`super::metric`]).
+pub const COMPARISON_METRICS: [&str; 15] = [
+    "reduction_wd",
+    "reduction_restored_wd",
+    "reduction_wd_fast_track_eligible",
+    "reduction_wd_awaited_epcl",
+    "reduction_wd_backlog",
+    "site_reduction_wd",
+    "share_slower",
+    "extra_manual_fte",
+    "extra_manual_fte_dcc",
+    "extra_manual_fte_gaining_supplier",
+    "extra_manual_fte_losing_supplier",
+    "extra_manual_fte_smso",
+    "extra_manual_fte_secas",
+    "dormant_days_avoided_gb_per_year",
+    "share_faster",
+];
 
 /// The unit of a sweep metric (the table's `unit` column).
 pub fn unit(metric: &str) -> &'static str {
-    match metric {
-        "manual_fte_total" | "extra_manual_fte" => "FTE (GB scale)",
-        "still_dormant_at_end" => "installations (simulated)",
-        "share_slower" => "share of installations",
-        _ => "WD",
-    }
+    metric::unit(metric)
 }
 
-/// The rows of point `point` from its summary: per option the [`OPTION_METRICS`], then for options with a
-/// comparison the [`COMPARISON_METRICS`].
+/// Rows of point `point`: the levels from its summary ([`OPTION_METRICS`] per option), then for every
+/// non-baseline option the paired [`COMPARISON_METRICS`] from its replications. A population absent from the run
+/// gives no row.
+pub fn point_rows(point: usize, s: &Scenario, summary: &Summary, reps: &[ReplicationResult]) -> Vec<SweepRow> {
+    let mut rows = summary_rows(point, summary);
+    for name in COMPARISON_METRICS {
+        for m in metric::resolve(name, s).unwrap_or_default() {
+            let e = m.estimate(s, reps);
+            if e.mean.is_finite() {
+                rows.push(row(point, &m, e.mean, e.ci95, summary.replications));
+            }
+        }
+    }
+    let position = |r: &SweepRow| s.options.iter().position(|o| o.name == r.option);
+    rows.sort_by_key(position);
+    rows
+}
+
+fn row(point: usize, m: &Metric, mean: f64, ci95: Option<[f64; 2]>, replications: u32) -> SweepRow {
+    SweepRow { point, option: m.option_name.clone(), metric: m.name.clone(), mean, ci95, replications }
+}
+
+/// The level rows of point `point` from its summary: per option the [`OPTION_METRICS`].
 pub fn summary_rows(point: usize, s: &Summary) -> Vec<SweepRow> {
     let mut rows = Vec::new();
     let mut push = |option: &str, metric: &'static str, mean: f64, ci95: Option<[f64; 2]>| {
@@ -217,15 +255,46 @@ pub fn summary_rows(point: usize, s: &Summary) -> Vec<SweepRow> {
         let (fte, fte_ci) = o.manual_fte.get("total").map_or((f64::NAN, None), |f| (f.mean_weekly, f.ci95));
         push(name, "manual_fte_total", fte, fte_ci);
         push(name, "still_dormant_at_end", o.still_dormant_at_end, None);
-        if let Some(c) = s.comparisons.iter().find(|c| &c.option == name) {
-            push(name, "reduction_wd", c.mean_reduction_wd, c.ci95);
-            push(name, "reduction_restored_wd", c.mean_reduction_restored_wd, c.ci95_restored);
-            push(name, "site_reduction_wd", c.mean_site_reduction_wd, c.ci95_site);
-            push(name, "extra_manual_fte", c.extra_manual_fte, c.ci95_extra_manual_fte);
-            push(name, "share_slower", c.share_sites_slower, None);
-        }
     }
     rows
+}
+
+/// A finished sweep, as `sweep.json` holds it and every writer renders it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SweepStudy {
+    pub scenario: String,
+    pub scenario_hash: String,
+    pub dormsim_version: String,
+    pub seed: u64,
+    pub installations: u32,
+    pub grid: Grid,
+    /// The metric charted and printed.
+    pub metric: String,
+    /// Options in scenario order.
+    pub options: Vec<String>,
+    /// Point × option × metric, with units from [`unit`].
+    pub rows: Vec<SweepRow>,
+}
+
+impl SweepStudy {
+    pub fn new(s: &Scenario, grid: Grid, metric: String, rows: Vec<SweepRow>) -> SweepStudy {
+        SweepStudy {
+            scenario: s.name.clone(),
+            scenario_hash: s.hash(),
+            dormsim_version: env!("CARGO_PKG_VERSION").to_string(),
+            seed: s.run.seed,
+            installations: s.fleet.installations,
+            grid,
+            metric,
+            options: s.options.iter().map(|o| o.name.clone()).collect(),
+            rows,
+        }
+    }
+
+    /// The row of `metric` for `option` at `point`.
+    pub fn row(&self, point: usize, option: &str, metric: &str) -> Option<&SweepRow> {
+        self.rows.iter().find(|r| r.point == point && r.option == option && r.metric == metric)
+    }
 }
 
 /// Whether `metric` is one a sweep reports.

@@ -33,7 +33,7 @@ fn read_error(path: &Path, message: impl ToString) -> OutputError {
     OutputError::Read { path: path.to_path_buf(), message: message.to_string() }
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, OutputError> {
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, OutputError> {
     let text = fs::read_to_string(path).map_err(|e| OutputError::io(path, e))?;
     serde_json::from_str(&text).map_err(|e| read_error(path, e))
 }

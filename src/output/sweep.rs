@@ -1,13 +1,14 @@
-//! Outputs of the studies that run a scenario at several values of its keys (`dormsim sweep`, `dormsim plan`): the
-//! tidy table `<stem>.{csv,parquet}` (one row per point × option × metric), the chart `<stem>.{svg,png}` of one
-//! metric against the first varied key (with an optional target line), `manifest.json`, a copy of the scenario
-//! and any study-specific JSON, written atomically (staging folder, then rename) like a run.
+//! Outputs of `dormsim sweep`: the result `sweep.json` ([`SweepStudy`]), the tidy table `sweep.{csv,parquet}` and
+//! `tables.xlsx` (one row per point × option × metric, typed key columns and a unit), the chart
+//! `charts/sweep.{svg,png}` of one metric against the first varied key, `report.html` and `summary.md` (the report
+//! framework's study page), `manifest.json` and a copy of the scenario, written atomically like a run. The chart
+//! is shared with `dormsim plan` (with its target as a reference line).
 
+use super::charts::Chart;
 use super::charts::style::{AXIS, GRID, INK, MUTED, SIZE, bold, option_colour, register_fonts, text};
 use super::tables::{write_csv, write_parquet};
 use super::{Manifest, OutputError, in_staging, write_json};
-use crate::cases::Party;
-use crate::experiment::sweep::{Grid, SweepRow};
+use crate::experiment::sweep::{Grid, SweepRow, SweepStudy};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -15,7 +16,7 @@ use polars::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// A finished sweep: the grid, its rows, and the scenario it varied.
+/// What a sweep or plan chart draws: the grid, its rows, the metric and a reference line.
 pub struct SweepArtifacts<'a> {
     /// File stem of the table and chart (`sweep`, `plan`).
     pub stem: &'a str,
@@ -28,12 +29,24 @@ pub struct SweepArtifacts<'a> {
     pub options: &'a [String],
     /// A horizontal reference line (a target) and its label.
     pub reference: Option<(f64, String)>,
-    pub manifest: &'a Manifest,
-    /// The scenario file as given (copied to `scenario.toml`).
-    pub scenario_text: &'a str,
-    /// Further JSON files: (file name, content).
-    pub extra_json: Vec<(String, serde_json::Value)>,
 }
+
+impl<'a> SweepArtifacts<'a> {
+    pub fn of(study: &'a SweepStudy) -> Self {
+        SweepArtifacts {
+            stem: "sweep",
+            scenario: &study.scenario,
+            grid: &study.grid,
+            rows: &study.rows,
+            metric: &study.metric,
+            options: &study.options,
+            reference: None,
+        }
+    }
+}
+
+/// The result file of a sweep.
+pub const SWEEP_FILE: &str = "sweep.json";
 
 /// The sweep table: `point`, one column per varied key (numeric when every value is a number, else text),
 /// `option`, `metric`, `unit`, `mean`, `ci95_low`, `ci95_high`, `replications`.
@@ -62,31 +75,42 @@ pub fn sweep_frame(grid: &Grid, rows: &[SweepRow]) -> DataFrame {
     DataFrame::new_infer_height(super::tables::nan_to_null(columns)).expect("columns of equal length")
 }
 
-/// Write `<stem>.csv`, `<stem>.parquet`, `<stem>.svg`, `<stem>.png`, `manifest.json`, `scenario.toml` and the
-/// extra JSON files into `out_dir` atomically; return the files.
-pub fn write_sweep(sweep: &SweepArtifacts, out_dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+/// Write the sweep into `out_dir` atomically: `sweep.json` (the result), `sweep.{csv,parquet}`, `tables.xlsx`,
+/// `charts/sweep.{svg,png}`, `report.html`, `summary.md`, `manifest.json` and `scenario.toml`; return the files.
+pub fn write_sweep(
+    study: &SweepStudy,
+    manifest: &Manifest,
+    scenario_text: &str,
+    out_dir: &Path,
+) -> Result<Vec<PathBuf>, OutputError> {
     in_staging(out_dir, |dir| {
-        let stem = sweep.stem;
-        let mut df = sweep_frame(sweep.grid, sweep.rows);
-        write_csv(&mut df, &dir.join(format!("{stem}.csv")))?;
-        write_parquet(&mut df, &dir.join(format!("{stem}.parquet")))?;
-        draw_chart(sweep, dir)?;
-        write_json(&dir.join("manifest.json"), sweep.manifest)?;
-        let scenario = dir.join("scenario.toml");
-        fs::write(&scenario, sweep.scenario_text).map_err(|e| OutputError::io(&scenario, e))?;
-        let mut files: Vec<String> = ["csv", "parquet", "svg", "png"].iter().map(|e| format!("{stem}.{e}")).collect();
-        files.extend(["manifest.json".to_string(), "scenario.toml".to_string()]);
-        for (name, value) in &sweep.extra_json {
-            write_json(&dir.join(name), value)?;
-            files.push(name.clone());
-        }
+        let mut df = sweep_frame(&study.grid, &study.rows);
+        let mut files = vec![
+            write_csv(&mut df, &dir.join("sweep.csv"))?,
+            write_parquet(&mut df, &dir.join("sweep.parquet"))?,
+            super::workbook::write_tables(dir, "dormsim sweep", manifest, &[("sweep", &df)])?,
+        ];
+        write_json(&dir.join(SWEEP_FILE), study)?;
+        files.push(SWEEP_FILE.to_string());
+        files.extend(super::studies::write_common(dir, manifest, scenario_text)?);
+        files.extend(report(study, manifest, dir)?);
         Ok(files)
     })
 }
 
-fn draw_chart(sweep: &SweepArtifacts, dir: &Path) -> Result<(), OutputError> {
+/// The chart and the report of a sweep, from its result and manifest (what `dormsim report` rebuilds).
+pub fn report(study: &SweepStudy, manifest: &Manifest, dir: &Path) -> Result<Vec<String>, OutputError> {
+    let chart = draw_chart(&SweepArtifacts::of(study), dir)?;
+    let page = super::report::sweep::page(study, manifest);
+    super::report::study::write(dir, &page, &[chart])
+}
+
+/// Draw the chart as `charts/<stem>.{svg,png}` under `dir`.
+pub fn draw_chart(sweep: &SweepArtifacts, dir: &Path) -> Result<Chart, OutputError> {
     let chart = SweepChart::new(sweep);
-    let svg_path = dir.join(format!("{}.svg", sweep.stem));
+    let folder = dir.join("charts");
+    fs::create_dir_all(&folder).map_err(|e| OutputError::io(&folder, e))?;
+    let svg_path = folder.join(format!("{}.svg", sweep.stem));
     let chart_error = |path: &Path, e: &dyn std::fmt::Display| OutputError::Chart {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -98,9 +122,10 @@ fn draw_chart(sweep: &SweepArtifacts, dir: &Path) -> Result<(), OutputError> {
         chart.draw_on(&root).map_err(|e| chart_error(&svg_path, &e))?;
     }
     fs::write(&svg_path, &svg).map_err(|e| OutputError::io(&svg_path, e))?;
-    let png_path = dir.join(format!("{}.png", sweep.stem));
+    let png_path = folder.join(format!("{}.png", sweep.stem));
     let root = BitMapBackend::new(&png_path, SIZE).into_drawing_area();
-    chart.draw_on(&root).map_err(|e| chart_error(&png_path, &e))
+    chart.draw_on(&root).map_err(|e| chart_error(&png_path, &e))?;
+    Ok(Chart { stem: sweep.stem.to_string(), title: chart.title.clone(), alt: chart.alt(), svg })
 }
 
 // --- chart -------------------------------------------------------------------------------------------------------
@@ -192,6 +217,24 @@ impl SweepChart {
         }
     }
 
+    /// The text alternative: what is drawn, with the values.
+    fn alt(&self) -> String {
+        let lines: Vec<String> = self
+            .lines
+            .iter()
+            .map(|l| {
+                let values: Vec<String> = l.points.iter().map(|p| format!("{}: {:.3}", p.0, p.1)).collect();
+                format!("{} {}", l.label, values.join(", "))
+            })
+            .collect();
+        format!(
+            "{} against {}, one line per option with its 95% CI band. {}.",
+            self.y_desc,
+            self.x_desc,
+            lines.join("; ")
+        )
+    }
+
     fn draw_on<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,
@@ -221,7 +264,9 @@ impl SweepChart {
         let all = || self.lines.iter().flat_map(|l| l.points.iter());
         let (mut x_lo, mut x_hi) = all().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));
         if x_hi <= x_lo {
-            (x_lo, x_hi) = (x_lo - 1.0, x_hi + 1.0);
+            // One value: a window of ±10% around it (±1 at 0), not ±1 around 276 000.
+            let half = if x_lo == 0.0 { 1.0 } else { x_lo.abs() * 0.1 };
+            (x_lo, x_hi) = (x_lo - half, x_hi + half);
         }
         let pad = (x_hi - x_lo) * 0.03;
         let ys = || all().flat_map(|p| [Some(p.1), p.2.map(|c| c.0), p.2.map(|c| c.1)]).flatten();
@@ -249,6 +294,7 @@ impl SweepChart {
                     String::new()
                 }
             }
+            None if v.abs() >= 1e4 => super::charts::style::thousands(*v),
             None => format!("{}", (v * 1e6).round() / 1e6),
         };
         let mut mesh = chart.configure_mesh();
@@ -296,30 +342,10 @@ impl SweepChart {
     }
 }
 
-/// A readable axis label with units for a sweep metric (the metric name itself when unknown).
+/// A readable axis label with units for a metric, e.g. "Per-installation saving (WD)".
 fn metric_label(metric: &str) -> String {
-    if let Some(party) = metric.strip_prefix("manual_fte_").and_then(Party::parse) {
-        return format!("{} manual effort, mean week (FTE, GB)", party.label());
-    }
-    match metric {
-        "reduction_wd" => "Reduction in dormancy to migration (WD)",
-        "reduction_restored_wd" => "Reduction in dormancy to restored service (WD)",
-        "dormancy_wd" => "Dormancy to migration (WD)",
-        "restored_wd" => "Dormancy to restored service (WD)",
-        "firmware_wait_wd" => "SMSO firmware wait (WD)",
-        "manual_fte_total" => "Manual effort, mean week (FTE, GB)",
-        "still_dormant_at_end" => "Still dormant at the end (installations, simulated)",
-        "dormancy_wd_p50" => "Median dormancy to migration per replication (WD)",
-        "dormancy_wd_p90" => "90th percentile dormancy to migration (WD)",
-        "dormancy_wd_p95" => "95th percentile dormancy to migration (WD)",
-        "restored_wd_p50" => "Median dormancy to restored service (WD)",
-        "restored_wd_p90" => "90th percentile dormancy to restored service (WD)",
-        "restored_wd_p95" => "95th percentile dormancy to restored service (WD)",
-        "firmware_late_share" => "Share of SMSO configurations later than the SLA",
-        "manual_fte_peak" => "Manual effort, peak week (FTE, GB)",
-        "extra_manual_fte" => "Extra manual effort vs baseline option (FTE, GB)",
-        "mean_dormant_stock" => "Mean dormant stock (installations, simulated)",
-        other => other,
-    }
-    .to_string()
+    let label = crate::experiment::metric::label(metric);
+    let mut chars = label.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    format!("{first}{} ({})", chars.as_str(), crate::experiment::metric::unit(metric))
 }

@@ -162,18 +162,25 @@ pub fn write_uncertainty(a: &UncertaintyArtifacts, out_dir: &Path) -> Result<Vec
         let scenario = dir.join("scenario.toml");
         fs::write(&scenario, a.scenario_text).map_err(|e| OutputError::io(&scenario, e))?;
         files.extend(["summary.json", POINTS_FILE, "manifest.json", "scenario.toml"].map(String::from));
-        let drawn = charts::render_all(a.summary, a.results, dir)?;
-        files.extend(drawn.iter().flat_map(|c| [format!("charts/{}.svg", c.stem), format!("charts/{}.png", c.stem)]));
-        let page = super::report::uncertainty::page(a.summary, a.manifest);
-        for (name, text) in
-            [("report.html", study::html(&page, &drawn)), ("summary.md", study::markdown(&page, &drawn))]
-        {
-            let path = dir.join(name);
-            fs::write(&path, text).map_err(|e| OutputError::io(&path, e))?;
-            files.push(name.to_string());
-        }
+        files.extend(report(a.summary, a.results, a.manifest, dir)?);
         Ok(files)
     })
+}
+
+/// The charts and the report of a study, from its summary, raw results and manifest (what `dormsim report`
+/// rebuilds); returns the files written.
+pub fn report(
+    summary: &StudySummary,
+    results: &StudyResults,
+    manifest: &Manifest,
+    dir: &Path,
+) -> Result<Vec<String>, OutputError> {
+    let drawn = charts::render_all(summary, results, dir)?;
+    let mut files: Vec<String> =
+        drawn.iter().flat_map(|c| [format!("charts/{}.svg", c.stem), format!("charts/{}.png", c.stem)]).collect();
+    let page = super::report::uncertainty::page(summary, manifest);
+    files.extend(study::write(dir, &page, &drawn)?);
+    Ok(files)
 }
 
 /// Write one shard's raw results, its manifest (with the results' digest) and the scenario.

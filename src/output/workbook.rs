@@ -1,9 +1,9 @@
-//! `tables.xlsx`: a run's tables in one Excel workbook (issue 14, item 6), one sheet per table with the same columns
-//! and values as its CSV, and a README sheet first with the run's provenance (scenario, hash, seed, version,
-//! overrides) and each sheet's columns. Written with `rust_xlsxwriter`; numbers stay numbers, dates are ISO text,
+//! `tables.xlsx`: a run's or a study's tables in one Excel workbook (issue 14, items 5 and 6), one sheet per table
+//! with the same columns and values as its CSV, and a README sheet first with the provenance (scenario, hash, seed,
+//! version, overrides) and each sheet's columns. Written with `rust_xlsxwriter`; numbers stay numbers, dates are ISO text,
 //! missing values are empty cells.
 
-use super::{Exporter, OutputError, RunArtifacts};
+use super::{Exporter, Manifest, OutputError, RunArtifacts};
 use polars::prelude::*;
 use rust_xlsxwriter::{Format, Workbook as Xlsx, Worksheet, XlsxError};
 use std::path::Path;
@@ -47,13 +47,13 @@ fn write_frame(sheet: &mut Worksheet, df: &DataFrame, bold: &Format) -> Result<(
 /// The README sheet: provenance, then each table sheet with its columns.
 fn readme(
     sheet: &mut Worksheet,
-    run: &RunArtifacts,
+    what: &str,
+    m: &Manifest,
     tables: &[(&str, &DataFrame)],
     bold: &Format,
 ) -> Result<(), XlsxError> {
-    let m = run.manifest;
     let rows: Vec<(String, String)> = vec![
-        ("What".into(), "dormsim run: one sheet per table, the same values as the CSV and Parquet files".into()),
+        ("What".into(), format!("{what}: one sheet per table, the same values as the CSV and Parquet files")),
         ("Scenario".into(), format!("{} (hash {})", m.scenario_name, m.scenario_hash)),
         ("Source".into(), m.scenario_source.clone()),
         ("Overrides".into(), if m.overrides.is_empty() { "none".into() } else { m.overrides.join(", ") }),
@@ -85,22 +85,32 @@ fn readme(
     Ok(())
 }
 
+/// Write `tables` into `dir/tables.xlsx` with a README sheet naming `what` wrote them; return the file name.
+pub fn write_tables(
+    dir: &Path,
+    what: &str,
+    manifest: &Manifest,
+    tables: &[(&str, &DataFrame)],
+) -> Result<String, OutputError> {
+    let path = dir.join(WORKBOOK_FILE);
+    let mut book = Xlsx::new();
+    let bold = Format::new().set_bold();
+    let write = |book: &mut Xlsx| -> Result<(), XlsxError> {
+        readme(book.add_worksheet().set_name("README")?, what, manifest, tables, &bold)?;
+        for (name, df) in tables {
+            write_frame(book.add_worksheet().set_name(*name)?, df, &bold)?;
+        }
+        Ok(())
+    };
+    write(&mut book).map_err(|e| xlsx_error(&path, e))?;
+    book.save(&path).map_err(|e| xlsx_error(&path, e))?;
+    Ok(WORKBOOK_FILE.to_string())
+}
+
 impl Exporter for Workbook {
     fn export(&self, run: &RunArtifacts, dir: &Path) -> Result<Vec<String>, OutputError> {
         let frames = super::tables::frames(run);
         let tables: Vec<(&str, &DataFrame)> = frames.iter().map(|(n, df)| (*n, df)).collect();
-        let path = dir.join(WORKBOOK_FILE);
-        let mut book = Xlsx::new();
-        let bold = Format::new().set_bold();
-        let write = |book: &mut Xlsx| -> Result<(), XlsxError> {
-            readme(book.add_worksheet().set_name("README")?, run, &tables, &bold)?;
-            for (name, df) in &tables {
-                write_frame(book.add_worksheet().set_name(*name)?, df, &bold)?;
-            }
-            Ok(())
-        };
-        write(&mut book).map_err(|e| xlsx_error(&path, e))?;
-        book.save(&path).map_err(|e| xlsx_error(&path, e))?;
-        Ok(vec![WORKBOOK_FILE.to_string()])
+        Ok(vec![write_tables(dir, "dormsim run", run.manifest, &tables)?])
     }
 }

@@ -261,7 +261,7 @@ fn walk(rest: &[&str], here: String, node: &toml::Value, out: &mut Vec<(String, 
 
 /// Keys of a duration table that are times (scaled by a `scale` factor); a gamma's `shape` and an empirical
 /// distribution's `weights` are not.
-const TIME_PARAMETERS: [&str; 8] = ["value", "min", "mode", "max", "mean", "median", "p95", "scale"];
+pub const TIME_PARAMETERS: [&str; 8] = ["value", "min", "mode", "max", "mean", "median", "p95", "scale"];
 
 /// A TOML integer or float as f64.
 pub fn number(v: &toml::Value) -> Option<f64> {

@@ -131,3 +131,16 @@ pub fn dual_fuel_site(split: bool) -> Installation {
         active_day: NOT_SCHEDULED,
     }
 }
+
+/// `dormsim report DIR` rewrites `files` of a finished folder byte for byte.
+pub fn assert_report_rebuilds(dir: &Path, files: &[&str]) {
+    let before: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(dir.join(f)).unwrap()).collect();
+    for f in files {
+        std::fs::remove_file(dir.join(f)).unwrap();
+    }
+    let output = assert_cmd::Command::cargo_bin("dormsim").unwrap().arg("report").arg(dir).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    for (f, b) in files.iter().zip(before) {
+        assert!(std::fs::read(dir.join(f)).unwrap() == b, "{f} differs after dormsim report");
+    }
+}

@@ -18,6 +18,7 @@ mod reduction;
 mod stock;
 pub(crate) mod style;
 mod time;
+pub(crate) mod tornado;
 pub(crate) mod uncertainty;
 
 use super::{OutputError, RunDir};

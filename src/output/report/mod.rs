@@ -8,7 +8,8 @@
 //!   rendered by [`html`] (figures by [`figures`]) and [`markdown`];
 //! - [`validation`]: the scenario's public figures against the model, and the model's known limitations (a section);
 //! - [`assumptions`]: every key of the scenario file with its `#` source note;
-//! - [`study`]: the page of a multi-run study (e.g. [`uncertainty`]) from the same sections, tables and figures;
+//! - [`study`]: the page of a multi-run study ([`sweep`], [`plan`], [`sensitivity`], [`uncertainty`]) from the
+//!   same sections, tables and figures;
 //! - [`methods`]: the static methods text (rules R1–R21); [`fmt`]: number formatting and escaping.
 
 mod assumptions;
@@ -23,8 +24,11 @@ mod headline;
 mod html;
 mod markdown;
 mod methods;
+pub mod plan;
 mod sections;
+pub mod sensitivity;
 pub mod study;
+pub mod sweep;
 pub mod uncertainty;
 pub mod validation;
 
@@ -47,6 +51,11 @@ pub fn build(run: &RunDir, dir: &Path) -> Result<Vec<String>, OutputError> {
 /// The text of `report.html` for `run` with `charts` inlined in order (none is fine).
 pub fn html(run: &RunDir, charts: &[Chart]) -> String {
     html::page(run, charts)
+}
+
+/// A value in its unit as the study reports write it (for the study charts).
+pub fn study_value(x: f64, unit: &str) -> String {
+    study::value(x, unit)
 }
 
 /// The text of `summary.md` for `run`.
