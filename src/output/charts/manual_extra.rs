@@ -184,11 +184,8 @@ impl ManualExtra {
         let o = self.options.iter().position(|n| n == name);
         let mut top: Vec<(&Row, &Point)> = self.values().filter(|(_, p)| Some(p.option) == o).collect();
         top.sort_by(|a, b| b.1.fte.mean.abs().total_cmp(&a.1.fte.mean.abs()));
-        let parts: Vec<String> = top
-            .iter()
-            .take(3)
-            .map(|(r, p)| format!("{} {}", pretty(r.case.name()).to_lowercase(), value_label(p)))
-            .collect();
+        let parts: Vec<String> =
+            top.iter().take(3).map(|(r, p)| format!("{} {}", pretty(r.case.name()), value_label(p))).collect();
         let ci = ci.map_or(String::new(), |[lo, hi]| format!(" (95% CI {lo:.2} to {hi:.2})"));
         let verb = if *total >= 0.0 { "adds" } else { "saves" };
         format!("{name} {verb} {:.2} FTE per week in total{ci}; largest changes: {}", total.abs(), parts.join(", "))
@@ -211,7 +208,7 @@ impl Plot for ManualExtra {
         let none = if self.none.is_empty() {
             String::new()
         } else {
-            let names: Vec<String> = self.none.iter().map(|c| pretty(c.name()).to_lowercase()).collect();
+            let names: Vec<String> = self.none.iter().map(|c| pretty(c.name())).collect();
             format!(" No case under any option: {}.", names.join(", "))
         };
         format!(

@@ -188,11 +188,14 @@ impl Plot for Stock {
                 format!("{} from {} to {}", s.name, Self::gb(first), Self::gb(last))
             })
             .collect();
-        let end = self.x.last().and_then(|x| time::date(*x)).map_or(String::new(), |d| format!(" on {d}"));
+        let on = |x: Option<&f64>| x.and_then(|x| time::date(*x)).map_or(String::new(), |d| d.to_string());
         let mut text = format!(
-            "Dormant installations at GB scale, mean over {} replication{}: {} at the end{end}.",
+            "Dormant installations at GB scale, mean over {} replication{}, from the end of the first week ({}) to \
+             the end of the run ({}): {}.",
             self.replications,
             if self.replications == 1 { "" } else { "s" },
+            on(self.x.first()),
+            on(self.x.last()),
             lines.join("; ")
         );
         if !self.differences.is_empty() {

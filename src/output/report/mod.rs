@@ -35,7 +35,7 @@ use std::path::Path;
 /// Build charts, `report.html` and `summary.md` for `run` into `dir`; return the files written (relative paths).
 pub fn build(run: &RunDir, dir: &Path) -> Result<Vec<String>, OutputError> {
     let (charts, mut files) = charts::render_all(run, dir)?;
-    for (name, text) in [("report.html", html(run, &charts)), ("summary.md", markdown(run))] {
+    for (name, text) in [("report.html", html(run, &charts)), ("summary.md", markdown(run, &charts))] {
         let path = dir.join(name);
         fs::write(&path, text).map_err(|e| OutputError::io(&path, e))?;
         files.push(name.to_string());
@@ -48,7 +48,7 @@ pub fn html(run: &RunDir, charts: &[Chart]) -> String {
     html::page(run, charts)
 }
 
-/// The text of `summary.md` for `run`.
-pub fn markdown(run: &RunDir) -> String {
-    markdown::summary(run)
+/// The text of `summary.md` for `run`, linking `charts` (PNG) with their text alternatives.
+pub fn markdown(run: &RunDir, charts: &[Chart]) -> String {
+    markdown::summary(run, charts)
 }
