@@ -216,7 +216,7 @@ fn the_report_and_summary_have_the_population_stage_notified_date_and_fast_track
     let section = &html[html.find("id=\"decomposition\"").unwrap()..html.find("id=\"notified\"").unwrap()];
     assert!(section.contains("<figure id=\"fig-dormancy_decomposition\">"));
     assert!(section.contains("<strong>Figure 1.</strong>"));
-    assert_eq!(html.matches("<figure").count(), 6, "each chart once");
+    assert_eq!(html.matches("<figure").count(), 7, "each chart once");
     assert_eq!(html.matches("<svg").count(), html.matches("role=\"img\" aria-label=\"").count());
     assert!(md.contains("](charts/dormancy_decomposition.png)"), "summary.md links the chart with alt text");
 }
