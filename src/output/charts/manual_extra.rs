@@ -150,7 +150,7 @@ impl ManualExtra {
         texts: impl Iterator<Item = String>,
     ) -> Result<u32, DrawingAreaErrorKind<DB::ErrorType>> {
         let font = style::text(14.0, style::INK);
-        texts.fold(Ok(0), |w, t| Ok(w?.max(area.estimate_text_size(&t, &font)?.0)))
+        texts.into_iter().try_fold(0, |w, t| Ok(w.max(area.estimate_text_size(&t, &font)?.0)))
     }
 
     fn point<DB: DrawingBackend>(

@@ -184,7 +184,7 @@ fn ci1(ci: Option<[f64; 2]>) -> String {
 /// The peak of the mean weekly total effort per option, with its CI and the week's first day.
 fn peak_table(out: &mut String, summary: &Summary) {
     let _ = writeln!(out, "\nPeak week of staff effort (all parties, FTE at represented scale):\n");
-    let _ = writeln!(out, "{:<12} {:>9} {:>16}  {}", "option", "peak FTE", "95% CI", "week starting");
+    let _ = writeln!(out, "{:<12} {:>9} {:>16}  week starting", "option", "peak FTE", "95% CI");
     for (name, o) in &summary.options {
         let Some(f) = o.manual_fte.get("total") else { continue };
         let _ = writeln!(out, "{:<12} {:>9.1} {:>16}  {}", name, f.peak_weekly, ci1(f.peak_ci95), f.peak_week_start);
