@@ -187,3 +187,72 @@ fn issue14_the_workbook_opens_and_matches_the_tables() {
         }
     }
 }
+
+/// The weekly table of `csv` as rows of (header → cell).
+fn csv_rows(csv: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut lines = csv.lines();
+    let head: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    lines.map(|l| head.iter().cloned().zip(l.split(',').map(String::from)).collect()).collect()
+}
+
+#[test]
+fn issue14_the_weekly_table_marks_the_partial_last_week() {
+    let dir = tempfile::tempdir().unwrap();
+    let WrittenRun { dir: out, .. } =
+        write_baseline_run(dir.path(), &["fleet.installations=2000", "run.replications=2"]);
+    // The baseline runs 730 days = 104 whole weeks and 2 days: 105 weeks per option, the last with 2 days.
+    let rows = csv_rows(&std::fs::read_to_string(out.join("weekly.csv")).unwrap());
+    assert_eq!(rows.len(), 3 * 105);
+    for r in &rows {
+        let last = r["week"] == "104";
+        assert_eq!(r["days_in_week"], if last { "2" } else { "7" }, "week {}", r["week"]);
+        assert_eq!(r["partial"], if last { "true" } else { "false" }, "week {}", r["week"]);
+    }
+    let weekly = read_parquet(&out.join("weekly.parquet"));
+    assert_eq!(weekly.column("partial").unwrap().dtype(), &DataType::Boolean);
+    assert_eq!(weekly.column("partial").unwrap().bool().unwrap().sum(), Some(3));
+}
+
+#[test]
+fn issue14_the_peak_in_summary_json_is_the_highest_whole_week_of_the_weekly_mean_series_and_lies_in_its_ci() {
+    let dir = tempfile::tempdir().unwrap();
+    let WrittenRun { dir: out, summary, .. } =
+        write_baseline_run(dir.path(), &["fleet.installations=5000", "run.replications=3"]);
+    let rows = csv_rows(&std::fs::read_to_string(out.join("weekly.csv")).unwrap());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    for name in summary.options.keys() {
+        // The weekly mean total effort is the sum of the party columns; the peak is their largest whole week.
+        let total = |r: &std::collections::HashMap<String, String>| -> f64 {
+            Party::ALL.iter().map(|p| r[&format!("manual_fte_{}_mean", p.name())].parse::<f64>().unwrap()).sum()
+        };
+        let (week_start, peak) = rows
+            .iter()
+            .filter(|r| &r["option"] == name && r["partial"] == "false")
+            .map(|r| (r["week_start"].clone(), total(r)))
+            .fold((String::new(), f64::NEG_INFINITY), |best, x| if x.1 > best.1 { x } else { best });
+        let f = &json["options"][name]["manual_fte"]["total"];
+        let reported = f["peak_weekly"].as_f64().unwrap();
+        assert!((reported - peak).abs() <= 1e-9 * peak, "{name}: summary peak {reported}, weekly.csv {peak}");
+        assert_eq!(f["peak_week_start"].as_str().unwrap(), week_start, "{name}");
+        let (lo, hi) = (f["peak_ci95"][0].as_f64().unwrap(), f["peak_ci95"][1].as_f64().unwrap());
+        assert!(lo < reported && reported < hi, "{name}: {reported} outside [{lo}, {hi}]");
+    }
+}
+
+#[test]
+fn issue14_the_peak_does_not_grow_when_fewer_installations_stand_for_the_fleet() {
+    // The same fleet simulated with 100 000 and 20 000 installations (each case then counts 130 or 650 times):
+    // the mean of each replication's own busiest week grew with the noise (DCC 8.3 [6.5, 10.1] against 14.7
+    // [11.2, 18.3] FTE before the fix); the peak of the mean weekly series is the same quantity at both sizes, so
+    // its intervals overlap for every option and party.
+    let peaks = |sites: &str| run_summary(&baseline(&[sites, "run.replications=10"]), 2);
+    let (large, small) = (peaks("fleet.installations=100000"), peaks("fleet.installations=20000"));
+    for (name, o) in &large.options {
+        for party in ["dcc", "gaining_supplier", "total"] {
+            let (a, b) = (&o.manual_fte[party], &small.options[name].manual_fte[party]);
+            let ([a_lo, a_hi], [b_lo, b_hi]) = (a.peak_ci95.unwrap(), b.peak_ci95.unwrap());
+            assert!(a_lo <= b_hi && b_lo <= a_hi, "{name} {party}: [{a_lo}, {a_hi}] vs [{b_lo}, {b_hi}]");
+        }
+    }
+}

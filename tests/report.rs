@@ -160,8 +160,9 @@ fn the_report_inlines_any_number_of_charts_and_says_so_when_there_are_none() {
     assert_eq!(html.matches("viewBox=\"0 0 400 300\"").count(), 1, "an existing viewBox is kept as it is");
     assert!(html.contains("<strong>Figure 1.</strong> Dormancy &lt;by&gt; option &amp; more"));
     assert!(html.contains("<strong>Figure 2.</strong> Second"));
-    // The charts do not change the Markdown summary.
-    assert_eq!(report::markdown(&run), fs::read_to_string(out.join("summary.md")).unwrap());
+    // The Markdown summary is built from the run and its charts: with the run's own charts, the written file.
+    let (drawn, _) = dormsim::output::charts::render_all(&run, &out.join("redrawn")).unwrap();
+    assert_eq!(report::markdown(&run, &drawn), fs::read_to_string(out.join("summary.md")).unwrap());
 }
 
 #[test]
@@ -215,7 +216,7 @@ fn the_report_and_summary_have_the_population_stage_notified_date_and_fast_track
     let section = &html[html.find("id=\"decomposition\"").unwrap()..html.find("id=\"notified\"").unwrap()];
     assert!(section.contains("<figure id=\"fig-dormancy_decomposition\">"));
     assert!(section.contains("<strong>Figure 1.</strong>"));
-    assert_eq!(html.matches("<figure").count(), 6, "each chart once");
+    assert_eq!(html.matches("<figure").count(), 7, "each chart once");
     assert_eq!(html.matches("<svg").count(), html.matches("role=\"img\" aria-label=\"").count());
     assert!(md.contains("](charts/dormancy_decomposition.png)"), "summary.md links the chart with alt text");
 }
@@ -245,4 +246,35 @@ fn issue14_a_run_with_a_set_says_so_in_its_title_and_describes_the_option_as_run
     assert!(md.contains("(modified)") && md.contains("  - as run: notice at once: migration 10 WD after the notice"));
     let svg = std::fs::read_to_string(out.join("charts/dormancy_reduction.svg")).unwrap();
     assert!(svg.contains("changed: options.expedited.notice_wd=10"), "chart subtitle");
+}
+
+#[test]
+fn issue14_every_chart_in_the_report_and_the_summary_has_a_text_alternative_with_numbers() {
+    let (_tmp, out) = small_run();
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    let md = fs::read_to_string(out.join("summary.md")).unwrap();
+    let charts: Vec<String> = fs::read_dir(out.join("charts"))
+        .unwrap()
+        .filter_map(|e| e.unwrap().file_name().to_str().and_then(|n| n.strip_suffix(".svg")).map(String::from))
+        .collect();
+    assert_eq!(charts.len(), 7, "{charts:?}");
+    // In the report each chart is an inline SVG whose opening tag names it (role="img", aria-label) and whose
+    // first child is a <title> with the same text; each text states a finding with numbers, not only a title.
+    assert_eq!(html.matches("<svg").count(), charts.len());
+    for svg in html.split("<svg").skip(1) {
+        let open = &svg[..svg.find('>').unwrap()];
+        assert_eq!(open.matches(" role=\"img\"").count(), 1, "one role per chart: {open}");
+        let label = attribute_values(open, "aria-label");
+        assert_eq!(label.len(), 1, "{open}");
+        assert!(label[0].len() > 100 && label[0].chars().any(|c| c.is_ascii_digit()), "{}", label[0]);
+        let title = svg.split_once("<title>").unwrap().1.split_once("</title>").unwrap().0;
+        assert_eq!(title, label[0]);
+    }
+    // summary.md links every chart's PNG once, with its text alternative.
+    for stem in &charts {
+        let link = format!("](charts/{stem}.png)");
+        assert_eq!(md.matches(&link).count(), 1, "{stem}");
+        let alt = md.split(&link).next().unwrap().rsplit("![").next().unwrap();
+        assert!(alt.len() > 100 && alt.chars().any(|c| c.is_ascii_digit()), "{stem}: {alt}");
+    }
 }

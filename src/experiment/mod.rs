@@ -20,7 +20,10 @@ pub mod warmup;
 
 pub use check::check_results;
 pub use precision::{BATCH as PRECISION_BATCH, PrecisionRecord, headline_half_width, run_to_precision};
-pub use summary::{Comparison, DistributionSummary, FteSummary, OptionSummary, Summary, summarise, weekly_fte};
+pub use summary::{
+    Comparison, DistributionSummary, FteSummary, OptionSummary, Summary, days_in_week, mean_weekly, summarise,
+    weekly_fte,
+};
 
 use crate::arrivals;
 use crate::calendar::WorkCalendar;

@@ -89,16 +89,22 @@ pub struct OptionSummary {
     pub service_lost: f64,
 }
 
-/// Weekly staff effort (FTE) over replications: the mean week and the peak week of each replication, each with a
-/// mean and 95% CI over replications, and the week in which the mean series peaks.
+/// Weekly staff effort (FTE) over replications: the mean week with its 95% CI, and the peak of the mean weekly
+/// series: the full week after the warm-up whose mean effort over replications is highest, that mean, its 95% CI
+/// over replications (the t-interval of that week's effort) and the week's first day. The peak is of the mean
+/// series, not a mean of each replication's own peak week, which grows with the noise of a smaller sample.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FteSummary {
     pub mean_weekly: f64,
     pub ci95: Option<[f64; 2]>,
+    #[serde(deserialize_with = "nan_from_null")]
     pub peak_weekly: f64,
     pub peak_ci95: Option<[f64; 2]>,
     /// Week (0-based from the start) with the largest mean effort over replications.
     pub peak_week: usize,
+    /// First day of that week (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub peak_week_start: String,
 }
 
 /// Mean with its 95% CI over replication means; quantiles and max of all episodes pooled over replications.
@@ -205,9 +211,20 @@ pub fn mean_weekly(s: &Scenario, series: &[f64]) -> f64 {
     series.iter().skip(first).sum::<f64>() / weeks
 }
 
-/// Largest value of a weekly series over the counted weeks.
+/// Days of week `w` inside a horizon of `horizon_days`: 7, or fewer for a last week cut short by the horizon.
+pub fn days_in_week(horizon_days: i32, w: usize) -> i32 {
+    (horizon_days - 7 * w as i32).clamp(0, 7)
+}
+
+/// The weeks a peak is looked for in: the counted weeks (after the warm-up) that are whole weeks. A partial last
+/// week holds fewer days' work and is never a peak.
+fn peak_weeks(s: &Scenario, weeks: usize) -> impl Iterator<Item = usize> + '_ {
+    (counted_weeks(s).0..weeks).filter(|&w| days_in_week(s.run.horizon_days, w) == 7)
+}
+
+/// Largest value of a weekly series over the whole counted weeks.
 pub fn peak_weekly(s: &Scenario, series: &[f64]) -> f64 {
-    series.iter().skip(counted_weeks(s).0).copied().fold(0.0, f64::max)
+    peak_weeks(s, series.len()).map(|w| series[w]).fold(0.0, f64::max)
 }
 
 /// Weekly FTE of all parties together.
@@ -216,17 +233,26 @@ pub fn total_weekly_fte(s: &Scenario, m: &OptionMetrics) -> Vec<f64> {
     (0..m.weekly.weeks()).map(|w| series.iter().map(|p| p[w]).sum()).collect()
 }
 
+/// `series`: one weekly series per replication. The peak week is the first week with the highest mean over
+/// replications among [`peak_weeks`]; its effort per replication gives the peak's mean and t-interval.
 fn fte_summary(s: &Scenario, series: &[Vec<f64>]) -> FteSummary {
-    let means: Vec<f64> = series.iter().map(|x| mean_weekly(s, x)).collect();
-    let peaks: Vec<f64> = series.iter().map(|x| peak_weekly(s, x)).collect();
-    let n_weeks = series.first().map_or(0, Vec::len);
-    let first = counted_weeks(s).0;
-    let mean_series: Vec<f64> =
-        (0..n_weeks).map(|w| if w < first { 0.0 } else { series.iter().map(|x| x[w]).sum::<f64>() }).collect();
-    let peak_week =
-        mean_series.iter().enumerate().fold(0, |best, (w, v)| if *v > mean_series[best] { w } else { best });
-    let (mean, peak) = (mean_ci95(&means), mean_ci95(&peaks));
-    FteSummary { mean_weekly: mean.mean, ci95: mean.ci95, peak_weekly: peak.mean, peak_ci95: peak.ci95, peak_week }
+    let mean = mean_ci95(&series.iter().map(|x| mean_weekly(s, x)).collect::<Vec<_>>());
+    let n_weeks = series.iter().map(Vec::len).min().unwrap_or(0);
+    let week_mean = |w: usize| series.iter().map(|x| x[w]).sum::<f64>() / series.len() as f64;
+    let peak_week = peak_weeks(s, n_weeks).fold(None, |best: Option<usize>, w| match best {
+        Some(b) if week_mean(b) >= week_mean(w) => Some(b),
+        _ => Some(w),
+    });
+    let peak = mean_ci95(&peak_week.map_or(Vec::new(), |w| series.iter().map(|x| x[w]).collect()));
+    let peak_week = peak_week.unwrap_or(0);
+    FteSummary {
+        mean_weekly: mean.mean,
+        ci95: mean.ci95,
+        peak_weekly: peak.mean,
+        peak_ci95: peak.ci95,
+        peak_week,
+        peak_week_start: (s.run.start_date + chrono::Days::new(7 * peak_week as u64)).to_string(),
+    }
 }
 
 /// Per party and in total: FTE summaries over replications.

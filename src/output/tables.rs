@@ -6,7 +6,7 @@
 use super::{Exporter, OutputError, RunArtifacts};
 use crate::calendar::WorkCalendar;
 use crate::cases::{ManualCase, Party};
-use crate::experiment::{ReplicationResult, calendar_for, weekly_fte};
+use crate::experiment::{ReplicationResult, calendar_for, days_in_week, weekly_fte};
 use crate::metrics::{Histogram, OptionMetrics};
 use crate::scenario::Scenario;
 use polars::prelude::*;
@@ -149,9 +149,10 @@ pub fn weekly_columns() -> Vec<String> {
     names
 }
 
-/// Weekly series per option: means over replications of new dormant installations, episodes ended, dormant and
-/// active migrations, manual cases and staff effort (FTE at represented scale) by party per week, and the dormant
-/// stock at the week's end with its 5th and 95th percentiles across replications.
+/// Weekly series per option: the week's days inside the horizon and whether it is a partial (last) week, means over
+/// replications of new dormant installations, episodes ended, dormant and active migrations, manual cases and staff
+/// effort (FTE at represented scale) by party per week, and the dormant stock at the week's end with its 5th and
+/// 95th percentiles across replications.
 pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
     let weeks = (s.run.horizon_days as usize).div_ceil(7);
     let n = reps.len().max(1) as f64;
@@ -159,6 +160,7 @@ pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
     let mut cols: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
     let calendar = calendar_for(s);
     let (mut option, mut week, mut week_start) = (Vec::new(), Vec::<u32>::new(), Vec::<i32>::new());
+    let mut days = Vec::<i32>::new();
     for (o, spec) in s.options.iter().enumerate() {
         let stocks: Vec<Vec<u64>> =
             reps.iter().map(|r| r.options[o].weekly.stock(r.options[o].initial_stock)).collect();
@@ -167,6 +169,7 @@ pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
             option.push(spec.name.clone());
             week.push(w as u32);
             week_start.push(days_since_epoch(s, w));
+            days.push(days_in_week(s.run.horizon_days, w));
             let mean = |f: &dyn Fn(&OptionMetrics) -> f64| reps.iter().map(|r| f(&r.options[o])).sum::<f64>() / n;
             let stock: Vec<f64> = stocks.iter().map(|st| st[w] as f64).collect();
             let mut values = vec![
@@ -195,6 +198,8 @@ pub fn weekly_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
         Column::new("option".into(), option),
         Column::new("week".into(), week),
         date_column("week_start", week_start),
+        Column::new("partial".into(), days.iter().map(|&d| d < 7).collect::<Vec<bool>>()),
+        Column::new("days_in_week".into(), days),
     ];
     columns.extend(names.iter().zip(cols).map(|(n, c)| Column::new(n.as_str().into(), c)));
     frame(columns)

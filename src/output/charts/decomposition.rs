@@ -195,7 +195,7 @@ impl Plot for Decomposition {
     fn alt(&self) -> String {
         let mut text = String::from(
             "Stacked horizontal bars: for each population of tracked episodes, one bar per option, the mean working \
-             days dormant per episode inside the horizon, split into stages.",
+             days dormant per episode inside the horizon, split into stages; the longest stage is named.",
         );
         for p in &self.panels {
             let bars: Vec<String> = p.bars.iter().map(|b| self.describe(b)).collect();

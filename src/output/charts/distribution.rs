@@ -198,10 +198,19 @@ impl Plot for Distribution {
     }
 
     fn alt(&self) -> String {
-        let means: Vec<String> = self.series.iter().map(|s| format!("{} mean {:.1} WD", s.name, s.mean)).collect();
+        // Per option: the mean, and the share of episodes migrated within 10 working days (from the cumulative share).
+        let within = |s: &Series, wd: f64| s.values.iter().take_while(|v| v.0 <= wd).last().map_or(0.0, |v| v.2);
+        let means: Vec<String> = self
+            .series
+            .iter()
+            .map(|s| format!("{} mean {:.1} WD, {:.0}% within 10 WD", s.name, s.mean, within(s, 10.0)))
+            .collect();
+        let fastest = self.series.iter().filter(|s| s.mean.is_finite()).min_by(|a, b| a.mean.total_cmp(&b.mean));
+        let lead =
+            fastest.map_or(String::new(), |s| format!("{} has the shortest mean dormancy until migration. ", s.name));
         format!(
-            "Bars of the share of migrated episodes per {}-working-day bin of dormancy until migration and lines of \
-             the cumulative share, one colour per option, x axis to {} working days (past the 99th percentile): {}.",
+            "{lead}Share of migrated episodes per {}-working-day bin of dormancy until migration (bars) and the \
+             cumulative share (lines), one colour per option, x axis to {} working days (past the 99th percentile): {}.",
             self.bin,
             self.x_max,
             means.join("; ")

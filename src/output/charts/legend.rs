@@ -15,6 +15,10 @@ pub enum Key {
     Line(RGBColor),
     /// A dashed line.
     Dashed(RGBColor),
+    /// Option `i`'s line: its colour and dash pattern ([`style::dash`]).
+    Option(usize),
+    /// A 95% interval: a line with end caps.
+    Interval(RGBColor),
     /// A filled circle.
     Dot(RGBColor),
     /// A hollow square.
@@ -34,6 +38,21 @@ fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, key: Key, (x, y):
         Key::Fill(c) => area.draw(&Rectangle::new([(x + 2, y - 6), (x + KEY_WIDTH - 2, y + 6)], c.filled())),
         Key::Line(c) => area.draw(&PathElement::new([(x, y), (x + KEY_WIDTH, y)], c.stroke_width(3))),
         Key::Dashed(c) => area.draw(&DashedPathElement::new([(x, y), (x + KEY_WIDTH, y)], 6, 3, c.stroke_width(2))),
+        Key::Option(i) => {
+            let stroke = style::option_colour(i).stroke_width(3);
+            match style::dash(i) {
+                None => area.draw(&PathElement::new([(x, y), (x + KEY_WIDTH, y)], stroke)),
+                Some((size, gap)) => {
+                    area.draw(&DashedPathElement::new([(x, y), (x + KEY_WIDTH, y)], size.min(8), gap.min(4), stroke))
+                }
+            }
+        }
+        Key::Interval(c) => {
+            let s = c.stroke_width(1);
+            area.draw(&PathElement::new([(x + 2, y), (x + KEY_WIDTH - 2, y)], s))?;
+            area.draw(&PathElement::new([(x + 2, y - 8), (x + 2, y + 8)], s))?;
+            area.draw(&PathElement::new([(x + KEY_WIDTH - 2, y - 8), (x + KEY_WIDTH - 2, y + 8)], s))
+        }
         Key::Dot(c) => area.draw(&Circle::new((mid, y), 6, c.filled())),
         Key::Square(c) => area.draw(&(EmptyElement::at((mid, y)) + square(c))),
         Key::Heading => Ok(()),

@@ -14,6 +14,7 @@ mod distribution;
 mod keyed;
 mod legend;
 mod manual;
+mod manual_extra;
 mod reduction;
 mod stock;
 pub(crate) mod style;
@@ -21,7 +22,10 @@ mod time;
 pub(crate) mod tornado;
 pub(crate) mod uncertainty;
 
+pub use reduction::x_range as reduction_x_range;
+
 use super::{OutputError, RunDir};
+use crate::scenario::Scenario;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::fs;
@@ -64,17 +68,40 @@ pub fn render_all(run: &RunDir, dir: &Path) -> Result<(Vec<Chart>, Vec<String>),
         true => style::subtitle(&run.summary),
         false => format!("{} · changed: {}", style::subtitle(&run.summary), changes.join(", ")),
     };
+    let scenario = scenario_of(run)?;
     let mut files = Vec::new();
     let charts = vec![
         render(&distribution::Distribution::from_run(run)?, &subtitle, dir, &mut files)?,
         render(&reduction::Reduction::from_run(run), &subtitle, dir, &mut files)?,
-        render(&stock::Stock::from_run(run)?, &subtitle, dir, &mut files)?,
-        render(&manual::Manual::from_run(run)?, &subtitle, dir, &mut files)?,
+        render(&stock::Stock::from_run(run), &subtitle, dir, &mut files)?,
+        render(&manual::Manual::from_run(run, &scenario), &subtitle, dir, &mut files)?,
+        render(&manual_extra::ManualExtra::from_run(run, &scenario), &subtitle, dir, &mut files)?,
         render(&capacity::Capacity::from_run(run)?, &subtitle, dir, &mut files)?,
         render(&decomposition::Decomposition::from_run(run)?, &subtitle, dir, &mut files)?,
         render(&breakdown::Breakdown::from_run(run), &subtitle, dir, &mut files)?,
     ];
     Ok((charts, files))
+}
+
+/// The run's scenario as simulated (the file as read with the run's overrides), for the staff effort per case.
+fn scenario_of(run: &RunDir) -> Result<Scenario, OutputError> {
+    let m = &run.manifest;
+    Scenario::load(&run.scenario_text, &m.scenario_source, &m.overrides)
+        .map_err(|e| OutputError::Read { path: run.dir.join("scenario.toml"), message: e.to_string() })
+}
+
+/// Escape text for SVG/XML content and attribute values.
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The SVG with its text alternative built in: `role="img"` and `aria-label` on the root element and a `<title>`
+/// as its first child (the accessible name, and a tooltip in browsers), so the file alone is accessible.
+fn with_alt(svg: &str, alt: &str) -> String {
+    let Some(start) = svg.find("<svg") else { return svg.to_string() };
+    let Some(end) = svg[start..].find('>').map(|e| start + e) else { return svg.to_string() };
+    let alt = xml_escape(alt);
+    format!("{} role=\"img\" aria-label=\"{alt}\">\n<title>{alt}</title>{}", &svg[..end], &svg[end + 1..])
 }
 
 /// Draw `plot` as `charts/<stem>.svg` and `.png` under `dir`; record both files in `files`.
@@ -90,6 +117,7 @@ fn render<P: Plot>(plot: &P, subtitle: &str, dir: &Path, files: &mut Vec<String>
         let root = SVGBackend::with_string(&mut svg, plot.size()).into_drawing_area();
         draw_on(plot, subtitle, &root).map_err(|e| chart_error(&svg_path, &e))?;
     }
+    let svg = with_alt(&svg, &plot.alt());
     fs::write(&svg_path, &svg).map_err(|e| OutputError::io(&svg_path, e))?;
     let root = BitMapBackend::new(&png_path, plot.size()).into_drawing_area();
     draw_on(plot, subtitle, &root).map_err(|e| chart_error(&png_path, &e))?;

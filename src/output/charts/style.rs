@@ -1,4 +1,4 @@
-//! Shared look of the charts: embedded fonts, sizes, colours (one per option, case type and stage), text styles,
+//! Shared look of the charts: embedded fonts, sizes, colours (one per option and stage, a dash pattern per option), text styles,
 //! number formats, the title block and the "no data" note.
 
 use super::DrawResult;
@@ -40,25 +40,6 @@ const OPTION_COLOURS: [RGBColor; 8] = [
     RGBColor(237, 201, 72),
 ];
 
-/// Case-type colours (ColorBrewer Set3-like, softer than the option colours so the two never get confused): one
-/// for each of the fourteen case types, so no two types share a colour.
-const CASE_COLOURS: [RGBColor; 14] = [
-    RGBColor(141, 211, 199),
-    RGBColor(251, 128, 114),
-    RGBColor(128, 177, 211),
-    RGBColor(253, 180, 98),
-    RGBColor(179, 222, 105),
-    RGBColor(252, 205, 229),
-    RGBColor(190, 186, 218),
-    RGBColor(204, 235, 197),
-    RGBColor(255, 237, 111),
-    RGBColor(188, 128, 189),
-    RGBColor(217, 217, 217),
-    RGBColor(210, 180, 140),
-    RGBColor(231, 138, 195),
-    RGBColor(153, 153, 51),
-];
-
 /// Stage colours (`Stage::ALL` order): the planned stages in purple, blues and green, the time lost after a missed
 /// notified date in warm colours (ColorBrewer Paired/Dark2), distinct from the option colours.
 const STAGE_COLOURS: [RGBColor; 8] = [
@@ -81,8 +62,10 @@ pub fn option_colour(i: usize) -> RGBColor {
     OPTION_COLOURS[i % OPTION_COLOURS.len()]
 }
 
-pub fn case_colour(i: usize) -> RGBColor {
-    CASE_COLOURS[i % CASE_COLOURS.len()]
+/// Dash pattern (dash, gap in pixels) of option `i`'s line: the first solid (`None`), then dashed, dotted and
+/// long-dashed, repeating.
+pub fn dash(i: usize) -> Option<(u32, u32)> {
+    [None, Some((10, 5)), Some((3, 4)), Some((18, 6))][i % 4]
 }
 
 /// Colour of stage `i` (`Stage::ALL` order; any later index gets grey).

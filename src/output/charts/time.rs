@@ -1,8 +1,14 @@
 //! Date axes without plotters' `datetime` feature: x is days since 1970-01-01 (f64), with tick marks on the first
-//! of the month (every 1, 2, 3, 6 or 12·k months so the labels fit) and light grid lines on every month.
+//! of the month (every 1, 2, 3, 6 or 12·k months so the labels fit) and light grid lines on every month; the run's
+//! weeks ([`Weeks`]: named by their first day, the last one possibly partial); and one line style per option.
+//!
+//! Weekly flows (cases, effort, attempts, requests) are drawn at their week's first day ("Week starting") and a
+//! partial last week is left out of them (it holds fewer days' work, so it would fall at the right edge); levels
+//! (the dormant stock) are drawn at the date they are measured, the end of each week.
 
 use super::keyed::Keyed;
 use super::style;
+use crate::experiment::{Summary, days_in_week};
 use chrono::{Datelike, Days, NaiveDate};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -16,13 +22,14 @@ pub struct WeeklyPanel<'s> {
     pub margin: u32,
     /// First and last x (days since 1970).
     pub x_range: (f64, f64),
-    pub y_max: f64,
+    /// Lowest and highest y.
+    pub y_range: (f64, f64),
     pub y_labels: usize,
     pub x_desc: &'s str,
     pub y_desc: &'s str,
 }
 
-/// A chart with monthly date ticks on x, compact numbers on y from 0, and the shared grid and text styles; the
+/// A chart with monthly date ticks on x, compact numbers on y, and the shared grid and text styles; the
 /// mesh is drawn, the caller adds the series.
 pub fn weekly_chart<'a, DB: DrawingBackend + 'a>(
     area: &'a DrawingArea<DB, Shift>,
@@ -37,7 +44,7 @@ pub fn weekly_chart<'a, DB: DrawingBackend + 'a>(
         .margin_right(style::RIGHT_MARGIN)
         .x_label_area_size(if p.x_desc.is_empty() { 28 } else { 50 })
         .y_label_area_size(72)
-        .build_cartesian_2d(axis(p.x_range.0, p.x_range.1, 12), Keyed::auto(0.0..p.y_max))?;
+        .build_cartesian_2d(axis(p.x_range.0, p.x_range.1, 12), Keyed::auto(p.y_range.0..p.y_range.1))?;
     chart
         .configure_mesh()
         .bold_line_style(style::GRID)
@@ -52,6 +59,56 @@ pub fn weekly_chart<'a, DB: DrawingBackend + 'a>(
         .label_style(style::tick())
         .draw()?;
     Ok(chart)
+}
+
+/// Draw `points` as option `o`'s line: solid for the first option, then dashed and dotted patterns, so options
+/// stay apart where their lines overlap (and in grey print). The legend's [`super::legend::Key::Option`] matches.
+pub fn option_line<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, WeeklyCoords>,
+    points: Vec<(f64, f64)>,
+    o: usize,
+) -> super::DrawResult<DB> {
+    let stroke = style::option_colour(o).stroke_width(2);
+    match style::dash(o) {
+        None => chart.draw_series(LineSeries::new(points, stroke)).map(|_| ()),
+        Some((size, gap)) => chart.draw_series(DashedLineSeries::new(points, size, gap, stroke)).map(|_| ()),
+    }
+}
+
+/// The run's weeks: week w covers days 7w .. 7w+6 from the start date; the last is cut short when the horizon is
+/// not a whole number of weeks.
+pub struct Weeks {
+    /// The start date, days since 1970 (NaN when unreadable).
+    start: f64,
+    horizon_days: i32,
+}
+
+impl Weeks {
+    pub fn of(s: &Summary) -> Self {
+        let start = s.start_date.parse::<NaiveDate>().map_or(f64::NAN, days);
+        Weeks { start, horizon_days: s.horizon_days }
+    }
+
+    /// First day of week `w`.
+    pub fn start(&self, w: usize) -> f64 {
+        self.start + 7.0 * w as f64
+    }
+
+    /// End of week `w` (the first day of the next week, or the end of the horizon).
+    pub fn end(&self, w: usize) -> f64 {
+        self.start + f64::from((7 * (w as i32 + 1)).min(self.horizon_days))
+    }
+
+    /// Whether week `w` has all 7 days inside the horizon.
+    pub fn is_full(&self, w: usize) -> bool {
+        days_in_week(self.horizon_days, w) == 7
+    }
+
+    /// Whether the week whose first day is `day` (days since 1970) is whole; false for a day that starts no week.
+    pub fn is_full_at(&self, day: f64) -> bool {
+        let w = (day - self.start) / 7.0;
+        w.is_finite() && w >= 0.0 && w.fract() == 0.0 && self.is_full(w as usize)
+    }
 }
 
 const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");

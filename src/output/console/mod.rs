@@ -152,7 +152,7 @@ fn manual_table(out: &mut String, summary: &Summary) {
     for p in Party::ALL {
         let _ = write!(head, " {:>w$}", p.label(), w = party_width(p));
     }
-    let _ = writeln!(out, "{head} {:>7} {:>16} {:>7}", "total", "95% CI", "peak");
+    let _ = writeln!(out, "{head} {:>7} {:>16}", "total", "95% CI");
     for (name, o) in &summary.options {
         let mut line = format!("{:<12} {:>9.0}", name, cases_represented(o, summary.scale_to_represented));
         for p in Party::ALL {
@@ -162,17 +162,38 @@ fn manual_table(out: &mut String, summary: &Summary) {
         let total = o.manual_fte.get("total");
         let _ = writeln!(
             out,
-            "{line} {:>7.2} {:>16} {:>7.2}",
+            "{line} {:>7.2} {:>16}",
             total.map_or(f64::NAN, |f| f.mean_weekly),
             ci(total.and_then(|f| f.ci95)),
-            total.map_or(f64::NAN, |f| f.peak_weekly),
         );
     }
     footnote(
         out,
         "cases GB: manual cases per replication at represented (GB) scale; FTE: full-time-equivalent staff, mean \
-         over the weeks after the warm-up; total: all parties, with its 95% CI (simulation noise only); peak: the largest \
-         weekly total.",
+         over the weeks after the warm-up (a partial last week counts for its share of 7 days); total: all parties, \
+         with its 95% CI (simulation noise only).",
+    );
+    peak_table(out, summary);
+}
+
+/// A CI with one decimal: "[165.3, 172.7]".
+fn ci1(ci: Option<[f64; 2]>) -> String {
+    ci.map_or_else(|| "n/a (n=1)".to_string(), |[lo, hi]| format!("[{lo:.1}, {hi:.1}]"))
+}
+
+/// The peak of the mean weekly total effort per option, with its CI and the week's first day.
+fn peak_table(out: &mut String, summary: &Summary) {
+    let _ = writeln!(out, "\nPeak week of staff effort (all parties, FTE at represented scale):\n");
+    let _ = writeln!(out, "{:<12} {:>9} {:>16}  week starting", "option", "peak FTE", "95% CI");
+    for (name, o) in &summary.options {
+        let Some(f) = o.manual_fte.get("total") else { continue };
+        let _ = writeln!(out, "{:<12} {:>9.1} {:>16}  {}", name, f.peak_weekly, ci1(f.peak_ci95), f.peak_week_start);
+    }
+    footnote(
+        out,
+        "peak FTE: the highest week of the mean weekly series (mean over replications of each week's effort), whole \
+         weeks after the warm-up only; 95% CI: t interval over replications of that week's effort (simulation noise \
+         only); week starting: the week's first day (weeks run 7 days from the start date).",
     );
 }
 

@@ -55,7 +55,8 @@ impl<'a> Figures<'a> {
 }
 
 /// A chart's SVG ready to inline: no XML declaration or doctype, a viewBox so it scales with the page, and
-/// `role="img"` with `alt` as its accessible name (at the end of the opening tag).
+/// `role="img"` with `alt` as its accessible name (at the end of the opening tag) unless the chart has them already
+/// (dormsim's charts carry them, with a `<title>`, in the file itself).
 pub fn inline_svg(svg: &str, alt: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
     let mut out = svg[start..].trim_end().to_string();
@@ -64,7 +65,7 @@ pub fn inline_svg(svg: &str, alt: &str) -> String {
     {
         out = out.replacen("<svg", &format!("<svg viewBox=\"0 0 {w} {hh}\""), 1);
     }
-    if let Some(end) = out.find('>') {
+    if let Some(end) = out.find('>').filter(|&end| !out[..end].contains(" role=\"img\"")) {
         let close = if out[..end].ends_with('/') { end - 1 } else { end };
         out.insert_str(close, &format!(" role=\"img\" aria-label=\"{}\"", esc(alt)));
     }

@@ -4,7 +4,7 @@
 //! 95% CI and a caution when the interval includes zero. Built as text spans so HTML and Markdown render the same
 //! sentences. Degenerate runs (one replication, nothing migrated) get sentences that say so instead of "n/a".
 
-use super::fmt::{ci, count, gb, opt, pct, replications, signed, wd};
+use super::fmt::{ci, count, gb, opt, pct, peak, replications, signed, wd};
 use crate::experiment::{Comparison, OptionSummary, Summary};
 use crate::output::RunDir;
 
@@ -111,10 +111,9 @@ fn baseline_group(s: &Summary, name: &str, o: &OptionSummary) -> Group {
         ))
         .b(format!("{} FTE", wd(total.map_or(f64::NAN, |f| f.mean_weekly))))
         .t(format!(
-            " per week on average at GB scale{}, peaking at {} FTE in week {}.",
+            " per week on average at GB scale{}; the busiest week of the mean weekly series is {}.",
             ci_paren(total.and_then(|f| f.ci95)),
-            wd(total.map_or(f64::NAN, |f| f.peak_weekly)),
-            total.map_or(0, |f| f.peak_week)
+            total.map_or_else(|| "n/a".to_string(), |f| peak(f.peak_weekly, f.peak_ci95, &f.peak_week_start)),
         ));
     Group { heading: format!("Baseline: {name}"), items: vec![level, stock, manual] }
 }

@@ -75,6 +75,16 @@ pub fn ci(ci: Option<[f64; 2]>) -> String {
     }
 }
 
+/// A peak of staff effort with its interval and week, one decimal: "169.0 FTE (95% CI 165.3–172.7), week starting
+/// 2020-11-04".
+pub fn peak(value: f64, ci95: Option<[f64; 2]>, week_start: &str) -> String {
+    let ci = match ci95 {
+        Some([lo, hi]) if lo.is_finite() && hi.is_finite() => format!(" (95% CI {}–{})", num(lo, 1), num(hi, 1)),
+        _ => String::new(),
+    };
+    format!("{} FTE{ci}, week starting {week_start}", num(value, 1))
+}
+
 /// Group the integer part of an unsigned decimal string in threes with commas.
 fn thousands(digits: &str) -> String {
     let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));

@@ -2,7 +2,7 @@
 //! paired comparisons, and the detailed per-option summary. A cell holds a value and an optional second line (its
 //! 95% CI, or the count at GB scale).
 
-use super::fmt::{ci, count, gb, int, lower_first, opt, pct, signed, wd};
+use super::fmt::{ci, count, gb, int, lower_first, num, opt, pct, signed, wd};
 use super::methods::{case_label, party_label};
 use crate::experiment::{DistributionSummary, FteSummary, OptionSummary, Summary};
 
@@ -146,7 +146,10 @@ fn fte_cell(f: Option<&FteSummary>) -> Cell {
 
 fn peak_cell(f: Option<&FteSummary>) -> Cell {
     match f {
-        Some(f) => Cell::with(format!("{} (week {})", wd(f.peak_weekly), f.peak_week), ci_sub(f.peak_ci95)),
+        Some(f) => Cell::with(
+            format!("{} (week starting {})", num(f.peak_weekly, 1), f.peak_week_start),
+            f.peak_ci95.map(|[lo, hi]| format!("95% CI {}–{}", num(lo, 1), num(hi, 1))),
+        ),
         None => Cell::new("n/a"),
     }
 }

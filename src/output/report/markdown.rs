@@ -6,6 +6,7 @@ use super::fmt::md_esc;
 use super::grid::{self, Cell, Row, Table};
 use super::html::{TITLE, run_line};
 use super::sections::{self, Block, Section};
+use crate::output::charts::Chart;
 use crate::output::{RunDir, labels};
 use std::fmt::Write;
 
@@ -47,8 +48,9 @@ fn spans(out: &mut String, items: &[Span]) {
     }
 }
 
-/// The whole file.
-pub fn summary(run: &RunDir) -> String {
+/// The whole file: a figure placed in an analysis section takes its chart's text alternative, and the other
+/// charts follow under "Charts".
+pub fn summary(run: &RunDir, charts: &[Chart]) -> String {
     let s = &run.summary;
     let mut out = String::new();
     let modified = if labels::scenario_changes(&run.manifest.overrides).is_empty() { "" } else { " (modified)" };
@@ -100,8 +102,24 @@ pub fn summary(run: &RunDir) -> String {
             out.push('\n');
         }
     }
-    for section in sections::analysis(run) {
+    let mut placed = Vec::new();
+    for mut section in sections::analysis(run) {
+        for block in &mut section.blocks {
+            if let Block::Figure { stem, alt } = block
+                && let Some(c) = charts.iter().find(|c| c.stem == *stem)
+            {
+                *alt = c.alt.clone();
+                placed.push(c.stem.clone());
+            }
+        }
         analysis_section(&mut out, &section);
+    }
+    let rest: Vec<&Chart> = charts.iter().filter(|c| !placed.contains(&c.stem)).collect();
+    if !rest.is_empty() {
+        out.push_str("\n## Charts\n\n");
+        for c in rest {
+            let _ = writeln!(out, "**{}**\n\n![{}](charts/{}.png)\n", md_esc(&c.title), md_esc(&c.alt), c.stem);
+        }
     }
     out
 }

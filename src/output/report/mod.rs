@@ -40,7 +40,7 @@ use std::path::Path;
 /// Build charts, `report.html` and `summary.md` for `run` into `dir`; return the files written (relative paths).
 pub fn build(run: &RunDir, dir: &Path) -> Result<Vec<String>, OutputError> {
     let (charts, mut files) = charts::render_all(run, dir)?;
-    for (name, text) in [("report.html", html(run, &charts)), ("summary.md", markdown(run))] {
+    for (name, text) in [("report.html", html(run, &charts)), ("summary.md", markdown(run, &charts))] {
         let path = dir.join(name);
         fs::write(&path, text).map_err(|e| OutputError::io(&path, e))?;
         files.push(name.to_string());
@@ -58,7 +58,7 @@ pub fn study_value(x: f64, unit: &str) -> String {
     study::value(x, unit)
 }
 
-/// The text of `summary.md` for `run`.
-pub fn markdown(run: &RunDir) -> String {
-    markdown::summary(run)
+/// The text of `summary.md` for `run`, linking `charts` (PNG) with their text alternatives.
+pub fn markdown(run: &RunDir, charts: &[Chart]) -> String {
+    markdown::summary(run, charts)
 }
