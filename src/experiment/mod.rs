@@ -6,7 +6,9 @@
 
 pub mod breakdown;
 mod check;
+pub mod compare;
 pub mod metric;
+pub mod per_replication;
 pub mod plan;
 mod precision;
 pub mod sensitivity;
