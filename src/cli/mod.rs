@@ -2,6 +2,7 @@
 //! typed inputs; nothing below this layer knows about flags.
 
 mod calendar;
+mod compare;
 mod merge;
 mod plan;
 mod run;
@@ -155,6 +156,42 @@ factor: first-order and total indices with 95% bootstrap intervals), uncertainty
 summary.md, manifest.json, scenario.toml. See docs/experiments.md."
     )]
     Uncertainty(UncertaintyArgs),
+    /// Compare finished runs (folders written by `dormsim run`) with the first: each headline figure per run, and
+    /// each run minus the first with a 95% CI, paired per replication when the runs share seed, replications and
+    /// fleet (common random numbers), Welch's unpaired interval otherwise (and said so).
+    #[command(
+        after_help = "Runs are paired with the first when they share the seed, the replication count, the dormsim \
+version and the inputs that generate the fleet and switching history (run.seed, run.start_date, run.horizon_days, \
+fleet.*, switching.*, the DMCs' cohorts, shares and SMSOs, the SMSOs, the suppliers' market shares and the SMSOs they \
+operate): then replication r of each saw the same world. Otherwise the difference is unpaired (the console, table \
+and report say why).\n\n\
+Examples:\n  dormsim run --out out/base && dormsim run scenarios/slow-dcc-readiness.toml --out out/slow\n  \
+dormsim compare out/base out/slow --out out/base-vs-slow\n  \
+dormsim run --set options.expedited.notice_wd=10 --out out/n10 && dormsim compare out/base out/n10 --out out/n10-vs-base\n  \
+dormsim report out/base-vs-slow                 # rebuild its chart, report.html and summary.md\n\n\
+Outputs (in --out, default output/compare-<A's scenario>-<B's scenario>/): compare.{csv,parquet} (one row per \
+figure × run: metric, population, option, baseline, unit, run, run_label, value with its 95% CI, replications, and \
+for every run but A: difference from A, ci95_low, ci95_high, pairing, pairing_note), summary.json, manifest.json \
+(study.command = compare), tables.xlsx, charts/compare_differences.{svg,png}, report.html, summary.md. Reads each \
+run's per_replication.parquet, summary.json and manifest.json. See docs/outputs.md."
+    )]
+    Compare(CompareArgs),
+}
+
+#[derive(Args)]
+pub struct CompareArgs {
+    /// Run folders written by `dormsim run` (or `merge`); the first is the reference the others are compared with.
+    #[arg(required = true, num_args = 2.., value_name = "RUN_DIR")]
+    runs: Vec<PathBuf>,
+    /// Output folder [default: output/compare-<A's scenario>-<B's scenario>/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace an output folder dormsim did not write.
+    #[arg(long)]
+    force: bool,
+    /// Do not print the comparison table.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -482,6 +519,9 @@ fn parse_shard(s: &str) -> Result<(u32, u32), String> {
 
 fn report(run_dir: &std::path::Path, study: Option<&std::path::Path>) -> Result<(), Failure> {
     recover(run_dir);
+    if compare::is_comparison(run_dir) {
+        return compare::rebuild_report(run_dir);
+    }
     if !run_dir.join("summary.json").is_file() {
         return Err(Failure::input(anyhow::anyhow!(
             "{} is not a dormsim run folder (no summary.json)",
@@ -521,5 +561,6 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Plan(args) => plan::plan(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Uncertainty(args) => uncertainty::uncertainty(args),
+        Command::Compare(args) => compare::compare(args),
     }
 }

@@ -6,6 +6,7 @@
 //! exporter has succeeded, so a failed run leaves no partial output.
 
 pub mod charts;
+pub mod compare;
 mod console;
 pub mod labels;
 mod manifest;

@@ -1,7 +1,7 @@
 //! `tables.xlsx`: a run's tables in one Excel workbook (issue 14, item 6), one sheet per table with the same columns
 //! and values as its CSV, and a README sheet first with the run's provenance (scenario, hash, seed, version,
 //! overrides) and each sheet's columns. Written with `rust_xlsxwriter`; numbers stay numbers, dates are ISO text,
-//! missing values are empty cells.
+//! missing values are empty cells. [`write_book`] also writes `dormsim compare`'s workbook.
 
 use super::{Exporter, OutputError, RunArtifacts};
 use polars::prelude::*;
@@ -44,15 +44,10 @@ fn write_frame(sheet: &mut Worksheet, df: &DataFrame, bold: &Format) -> Result<(
     Ok(())
 }
 
-/// The README sheet: provenance, then each table sheet with its columns.
-fn readme(
-    sheet: &mut Worksheet,
-    run: &RunArtifacts,
-    tables: &[(&str, &DataFrame)],
-    bold: &Format,
-) -> Result<(), XlsxError> {
+/// A run's provenance for the README sheet.
+fn provenance(run: &RunArtifacts) -> Vec<(String, String)> {
     let m = run.manifest;
-    let rows: Vec<(String, String)> = vec![
+    vec![
         ("What".into(), "dormsim run: one sheet per table, the same values as the CSV and Parquet files".into()),
         ("Scenario".into(), format!("{} (hash {})", m.scenario_name, m.scenario_hash)),
         ("Source".into(), m.scenario_source.clone()),
@@ -62,11 +57,20 @@ fn readme(
         ("dormsim version".into(), m.dormsim_version.clone()),
         ("Intervals".into(), "95% CI over replications: simulation noise only (see dormsim uncertainty)".into()),
         ("Units".into(), "every column and its unit: docs/outputs.md".into()),
-    ];
+    ]
+}
+
+/// The README sheet: `rows` (field, value), then each table sheet with its columns.
+fn readme(
+    sheet: &mut Worksheet,
+    rows: &[(String, String)],
+    tables: &[(&str, &DataFrame)],
+    bold: &Format,
+) -> Result<(), XlsxError> {
     sheet.write_string_with_format(0, 0, "Field", bold)?;
     sheet.write_string_with_format(0, 1, "Value", bold)?;
     let mut r = 1;
-    for (k, v) in &rows {
+    for (k, v) in rows {
         sheet.write_string(r, 0, k)?;
         sheet.write_string(r, 1, v)?;
         r += 1;
@@ -85,22 +89,31 @@ fn readme(
     Ok(())
 }
 
+/// Write a workbook at `path`: a README sheet of `rows` and the tables' columns, then one sheet per table; returns
+/// the file name.
+pub(crate) fn write_book(
+    path: &Path,
+    rows: &[(String, String)],
+    tables: &[(&str, &DataFrame)],
+) -> Result<String, OutputError> {
+    let mut book = Xlsx::new();
+    let bold = Format::new().set_bold();
+    let write = |book: &mut Xlsx| -> Result<(), XlsxError> {
+        readme(book.add_worksheet().set_name("README")?, rows, tables, &bold)?;
+        for (name, df) in tables {
+            write_frame(book.add_worksheet().set_name(*name)?, df, &bold)?;
+        }
+        Ok(())
+    };
+    write(&mut book).map_err(|e| xlsx_error(path, e))?;
+    book.save(path).map_err(|e| xlsx_error(path, e))?;
+    Ok(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+}
+
 impl Exporter for Workbook {
     fn export(&self, run: &RunArtifacts, dir: &Path) -> Result<Vec<String>, OutputError> {
         let frames = super::tables::frames(run);
         let tables: Vec<(&str, &DataFrame)> = frames.iter().map(|(n, df)| (*n, df)).collect();
-        let path = dir.join(WORKBOOK_FILE);
-        let mut book = Xlsx::new();
-        let bold = Format::new().set_bold();
-        let write = |book: &mut Xlsx| -> Result<(), XlsxError> {
-            readme(book.add_worksheet().set_name("README")?, run, &tables, &bold)?;
-            for (name, df) in &tables {
-                write_frame(book.add_worksheet().set_name(*name)?, df, &bold)?;
-            }
-            Ok(())
-        };
-        write(&mut book).map_err(|e| xlsx_error(&path, e))?;
-        book.save(&path).map_err(|e| xlsx_error(&path, e))?;
-        Ok(vec![WORKBOOK_FILE.to_string()])
+        Ok(vec![write_book(&dir.join(WORKBOOK_FILE), &provenance(run), &tables)?])
     }
 }

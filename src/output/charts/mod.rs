@@ -7,6 +7,7 @@
 //! panic.
 
 mod capacity;
+pub(crate) mod compare;
 mod data;
 mod decomposition;
 mod distribution;

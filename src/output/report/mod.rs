@@ -13,10 +13,11 @@
 
 mod assumptions;
 mod breakdown;
+pub mod compare;
 mod contrast;
 mod figures;
 mod findings;
-mod fmt;
+pub(crate) mod fmt;
 mod grid;
 mod headline;
 mod html;
