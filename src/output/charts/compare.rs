@@ -25,8 +25,13 @@ pub fn render_all(s: &CompareSummary, dir: &Path) -> Result<Vec<Chart>, OutputEr
     style::register_fonts();
     let folder = dir.join("charts");
     fs::create_dir_all(&folder).map_err(|e| OutputError::io(&folder, e))?;
-    let runs: Vec<String> = s.others().iter().map(|r| format!("{} = {} ({})", r.id, r.label, r.pairing)).collect();
-    let subtitle = format!("A = {} · {}", s.reference().label, runs.join(" · "));
+    let runs: Vec<String> = s
+        .others()
+        .iter()
+        .map(|r| format!("{} = {} ({}, {} replications)", r.id, r.label, r.pairing, r.replications))
+        .collect();
+    let a = s.reference();
+    let subtitle = format!("A = {} ({} replications) · {}", a.label, a.replications, runs.join(" · "));
     let mut files = Vec::new();
     Ok(vec![render(&Differences::new(s), &subtitle, dir, &mut files)?])
 }
@@ -47,7 +52,6 @@ struct Line {
 
 struct Panel {
     title: String,
-    share: bool,
     lines: Vec<Line>,
 }
 
@@ -80,8 +84,7 @@ impl Differences {
                     })
                     .collect();
                 let p = panel.get_or_insert_with(|| Panel {
-                    title: format!("{} ({})", figure_label(f), if share { "percentage points" } else { &f.unit }),
-                    share,
+                    title: format!("{} · {}", figure_label(f), if share { "percentage points" } else { &f.unit }),
                     lines: Vec::new(),
                 });
                 p.lines.push(Line { option: option.clone(), colour: colour(option), points });
@@ -141,7 +144,10 @@ impl Differences {
             [pt.mean, lo, hi]
         });
         let (lo, hi) = values.filter(|v| v.is_finite()).fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
-        let span = if hi > lo { hi - lo } else { 1.0 };
+        if hi <= lo {
+            return (-0.5, 1.5);
+        }
+        let span = hi - lo;
         (lo - 0.08 * span, hi + 0.9 * span)
     }
 
@@ -165,7 +171,8 @@ impl Differences {
         let label_of = |v: &f64| {
             centres.iter().position(|c| (c - v).abs() < 1e-9).map_or(String::new(), |i| p.lines[i].option.clone())
         };
-        let fmt = |v: &f64| if p.share || v.abs() < 1e3 { format!("{v:.1}") } else { style::compact(*v) };
+        let decimals = if hi - lo >= 20.0 { 0 } else if hi - lo >= 2.0 { 1 } else { 2 };
+        let fmt = |v: &f64| if v.abs() < 1e4 { format!("{v:.decimals$}") } else { style::compact(*v) };
         keyed::option_rows_mesh(&mut chart, &fmt, &label_of, "")?;
         let zero = [(0.0, -0.6), (0.0, n as f64 - 0.4)];
         chart.draw_series(std::iter::once(PathElement::new(zero, style::INK.stroke_width(1))))?;

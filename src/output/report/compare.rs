@@ -9,7 +9,7 @@ use super::sections::{Block, Section};
 use super::study::StudyPage;
 use crate::output::Manifest;
 use crate::output::compare::{
-    CompareSummary, Figure, HEADLINES, REFERENCE, RunInfo, figure_label, shown, shown_ci, shown_difference,
+    CompareSummary, Figure, HEADLINES, RunInfo, figure_label, shown, shown_ci, shown_difference,
 };
 
 /// The chart's file stem, placed in the differences section.
@@ -69,22 +69,31 @@ fn lede(s: &CompareSummary) -> String {
 }
 
 fn runs_section(s: &CompareSummary) -> Section {
+    use super::fmt::{int, num};
     let rows = s
         .runs
         .iter()
         .map(|r| {
+            let hash = &r.scenario_hash[..r.scenario_hash.len().min(12)];
             Row::Cells(vec![
-                Cell::with(r.id.clone(), Some(r.label.clone())),
-                Cell::with(r.folder.clone(), Some(format!("scenario hash {}", &r.scenario_hash[..r.scenario_hash.len().min(12)]))),
+                Cell::with(format!("{}: {}", r.id, r.label), Some(format!("{} · scenario hash {hash}", r.folder))),
                 Cell::new(r.seed.to_string()),
                 Cell::new(r.replications.to_string()),
-                Cell::with(super::fmt::int(u64::from(r.installations)), Some(format!("× {} = {}", super::fmt::num(r.scale_to_represented, 1), super::fmt::int(r.represents)))),
+                Cell::with(
+                    int(u64::from(r.installations)),
+                    Some(format!("× {} = {}", num(r.scale_to_represented, 1), int(r.represents))),
+                ),
                 Cell::new(r.dormsim_version.clone()),
-                Cell::with(r.pairing.clone(), (r.pairing != REFERENCE).then(|| r.pairing_note.clone())),
+                Cell::new(r.pairing.clone()),
             ])
         })
         .collect();
-    let head = ["Run", "Folder", "Seed", "Replications", "Installations simulated", "dormsim", "Pairing with A"];
+    let head = ["Run (folder)", "Seed", "Replications", "Installations simulated", "dormsim", "Pairing with A"];
+    let notes: Vec<Para> = s
+        .others()
+        .iter()
+        .map(|r| Para::default().b(format!("{} is {} with A", r.id, r.pairing)).t(format!(": {}.", r.pairing_note)))
+        .collect();
     let mut blocks = vec![
         para(
             "Each run is labelled by its scenario and the overrides that change it (--set). Runs are paired with A \
@@ -96,6 +105,7 @@ fn runs_section(s: &CompareSummary) -> Section {
              inputs differ.",
         ),
         Block::Table { caption: "Runs compared".into(), table: Table { head: head.map(String::from).to_vec(), rows } },
+        Block::List(notes),
     ];
     if s.versions_differ {
         blocks.push(para(
