@@ -111,14 +111,20 @@ fn issue14_runs_with_different_seeds_are_compared_unpaired_and_every_output_says
     let df = d.df.unwrap();
     assert!((2.0..=4.0).contains(&df), "{df}");
     let csv = fs::read_to_string(out.join("compare.csv")).unwrap();
-    assert!(csv.lines().filter(|l| l.contains(",B,")).all(|l| l.contains(",unpaired,seed differs: run.seed 20200507 vs 7")));
+    assert!(
+        csv.lines().filter(|l| l.contains(",B,")).all(|l| l.contains(",unpaired,seed differs: run.seed 20200507 vs 7"))
+    );
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("is NOT paired with A") && html.contains("seed differs: run.seed 20200507 vs 7"));
     // Different numbers of installations: a different fleet, also unpaired, and named.
     let c = tmp.path().join("c3000");
     run_to(base, &c, &["--sites", "3000", "--replications", "3"]);
     let (_, s) = compare(&[&a, &c], &tmp.path().join("d"));
-    assert!(s.runs[1].pairing_note.starts_with("the fleet or switching inputs differ: fleet."), "{}", s.runs[1].pairing_note);
+    assert!(
+        s.runs[1].pairing_note.starts_with("the fleet or switching inputs differ: fleet."),
+        "{}",
+        s.runs[1].pairing_note
+    );
     assert!(s.runs[1].pairing_note.contains("fleet.installations 2000 vs 3000"), "{}", s.runs[1].pairing_note);
 }
 
@@ -149,7 +155,8 @@ fn issue14_compare_refuses_what_is_not_a_whole_intact_run_with_exit_2_and_writes
     // A study folder (its manifest names the command).
     let study = tmp.path().join("study");
     copy(&a, &study);
-    let mut m: serde_json::Value = serde_json::from_str(&fs::read_to_string(study.join("manifest.json")).unwrap()).unwrap();
+    let mut m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(study.join("manifest.json")).unwrap()).unwrap();
     m["study"] = serde_json::json!({"command": "sweep"});
     fs::write(study.join("manifest.json"), m.to_string()).unwrap();
     refused(&[&a, &study], &out, "a `dormsim sweep` folder, not a run folder");
@@ -170,8 +177,11 @@ fn issue14_compare_refuses_what_is_not_a_whole_intact_run_with_exit_2_and_writes
     // No option in common: the same world with its options renamed.
     let renamed = tmp.path().join("renamed.toml");
     let text = fs::read_to_string(&scenario).unwrap();
-    fs::write(&renamed, text.replace("[options.standard]", "[options.slow]").replace("[options.expedited]", "[options.fast]"))
-        .unwrap();
+    fs::write(
+        &renamed,
+        text.replace("[options.standard]", "[options.slow]").replace("[options.expedited]", "[options.fast]"),
+    )
+    .unwrap();
     let r = tmp.path().join("r");
     run_to(&renamed, &r, &[]);
     refused(&[&a, &r], &out, "the runs have no option in common");
@@ -200,7 +210,8 @@ fn issue14_dormsim_report_rebuilds_a_comparisons_report_byte_for_byte() {
     run_to(&scenario, &b, &["--set", "options.expedited.notice_wd=10"]);
     compare(&[&a, &b], &c);
     let (html, md) = (fs::read(c.join("report.html")).unwrap(), fs::read(c.join("summary.md")).unwrap());
-    let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(c.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(c.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["study"]["command"], "compare");
     assert_eq!(manifest["study"]["runs"].as_array().unwrap().len(), 2);
     fs::remove_file(c.join("report.html")).unwrap();

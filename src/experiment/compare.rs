@@ -74,7 +74,9 @@ pub fn world_inputs(resolved: &Value) -> Vec<(String, Value)> {
 fn flatten(path: &str, v: &Value, out: &mut Vec<(String, Value)>) {
     match v {
         Value::Object(m) if !m.is_empty() => m.iter().for_each(|(k, x)| flatten(&format!("{path}.{k}"), x, out)),
-        Value::Array(a) if !a.is_empty() => a.iter().enumerate().for_each(|(i, x)| flatten(&format!("{path}.{i}"), x, out)),
+        Value::Array(a) if !a.is_empty() => {
+            a.iter().enumerate().for_each(|(i, x)| flatten(&format!("{path}.{i}"), x, out))
+        }
         _ => out.push((path.to_string(), v.clone())),
     }
 }

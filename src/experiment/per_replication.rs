@@ -189,10 +189,8 @@ mod tests {
         let f = mean_ci95(&column(&v, "prioritised", "extra_manual_fte", None));
         assert!(close(f.mean, summary.comparisons[1].extra_manual_fte));
         // The pooled share: Σ share × denominator ÷ Σ denominator.
-        let (share, either) = (
-            column(&v, "expedited", "share_slower", None),
-            column(&v, "expedited", "sites_dormant_in_either", None),
-        );
+        let (share, either) =
+            (column(&v, "expedited", "share_slower", None), column(&v, "expedited", "sites_dormant_in_either", None));
         let pooled = share.iter().zip(&either).map(|(a, b)| a * b).sum::<f64>() / either.iter().sum::<f64>();
         assert!(close(pooled, summary.comparisons[0].share_sites_slower));
     }

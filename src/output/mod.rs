@@ -25,7 +25,9 @@ pub use manifest::{Manifest, sha256_hex};
 pub use population_table::populations_frame;
 pub use rundir::{RunDir, UNCERTAINTY_FILE};
 pub use staging::{Staging, abandon_all, check_destination, check_same_scenario, recover};
-pub use tables::{PER_REPLICATION, distribution_frame, manual_weekly_frame, per_replication_frame, weekly_columns, weekly_frame};
+pub use tables::{
+    PER_REPLICATION, distribution_frame, manual_weekly_frame, per_replication_frame, weekly_columns, weekly_frame,
+};
 
 use crate::experiment::{ReplicationResult, Summary};
 use crate::scenario::Scenario;

@@ -1,7 +1,8 @@
 //! `compare_differences`: each compared run minus the reference for the headline figures of `dormsim compare`,
 //! one small panel per figure (each on its own scale, with zero marked), one row per option in its colour, a
 //! marker per compared run (dot, square, triangle, …) with its 95% CI bar and value. Shares are drawn in percentage
-//! points; counts at GB scale.
+//! points; counts at GB scale. Figures identical in every replication of every run (a difference of exactly 0 with
+//! a zero-width interval, for every option) get no panel: a note under the panels names them.
 
 use super::keyed::{self, Keyed};
 use super::legend::{self, Key};
@@ -14,8 +15,9 @@ use plotters::prelude::*;
 use std::fs;
 use std::path::Path;
 
-const WIDTH: u32 = 1200;
-const COLUMNS: usize = 2;
+const WIDTH: u32 = 1000;
+/// Pixels per line of the note naming the identical figures.
+const NOTE_LINE_PX: u32 = 20;
 /// Pixels per marker row, above and below each panel's rows (title, x axis).
 const ROW_PX: u32 = 26;
 const PANEL_EXTRA_PX: u32 = 78;
@@ -59,28 +61,34 @@ pub struct Differences {
     reference: String,
     runs: Vec<String>,
     panels: Vec<Panel>,
+    /// Titles of the figures identical in every replication (no panel).
+    identical: Vec<String>,
 }
 
 impl Differences {
     fn new(s: &CompareSummary) -> Self {
         let colour = |o: &str| style::option_colour(s.reference().options.iter().position(|x| x == o).unwrap_or(0));
         let others = s.others();
-        let mut panels = Vec::new();
+        let (mut panels, mut identical) = (Vec::new(), Vec::new());
         for (metric, population) in HEADLINES {
             let mut panel: Option<Panel> = None;
+            let mut all_identical = true;
             for option in &s.options {
                 let Some(f) = s.figure(metric, population, option) else { continue };
                 let share = is_share(&f.unit);
                 let k = if share { 100.0 } else { 1.0 };
-                let points: Vec<Point> = others
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, r)| f.difference(&r.id).map(|d| (i, d)))
+                let differences = others.iter().enumerate().filter_map(|(i, r)| f.difference(&r.id).map(|d| (i, d)));
+                all_identical &= differences.clone().all(|(_, d)| d.identical());
+                let points: Vec<Point> = differences
                     .map(|(run, d)| Point {
                         run,
                         mean: k * d.difference,
                         ci: d.ci95.map(|c| c.map(|x| k * x)),
-                        label: format!("{} {}", shown_difference(d.difference, &f.unit), shown_ci(d.ci95, &f.unit, true)),
+                        label: format!(
+                            "{} {}",
+                            shown_difference(d.difference, &f.unit),
+                            shown_ci(d.ci95, &f.unit, true)
+                        ),
                     })
                     .collect();
                 let p = panel.get_or_insert_with(|| Panel {
@@ -89,13 +97,35 @@ impl Differences {
                 });
                 p.lines.push(Line { option: option.clone(), colour: colour(option), points });
             }
-            panels.extend(panel);
+            match panel {
+                Some(p) if all_identical => identical.push(p.title),
+                Some(p) => panels.push(p),
+                None => {}
+            }
         }
         Differences {
             reference: s.reference().label.clone(),
             runs: others.iter().map(|r| format!("{} − A: {} ({})", r.id, r.label, r.pairing)).collect(),
             panels,
+            identical,
         }
+    }
+
+    /// Panels side by side: two when there are more than three, else one per row.
+    fn columns(&self) -> usize {
+        if self.panels.len() > 3 { 2 } else { 1 }
+    }
+
+    /// The note naming the identical figures, wrapped into lines.
+    fn note_lines(&self) -> Vec<String> {
+        if self.identical.is_empty() {
+            return Vec::new();
+        }
+        let text = format!(
+            "Identical in every replication for every option (difference 0, no spread), so not drawn: {}.",
+            self.identical.join("; ")
+        );
+        crate::output::console::wrap(&text, 118).lines().map(str::to_string).collect()
     }
 
     fn rows_per_line(&self) -> u32 {
@@ -108,7 +138,7 @@ impl Differences {
 
     /// Height of each row of panels (the tallest panel of the row).
     fn row_heights(&self) -> Vec<u32> {
-        self.panels.chunks(COLUMNS).map(|c| c.iter().map(|p| self.panel_height(p)).max().unwrap_or(0)).collect()
+        self.panels.chunks(self.columns()).map(|c| c.iter().map(|p| self.panel_height(p)).max().unwrap_or(0)).collect()
     }
 }
 
@@ -158,7 +188,8 @@ impl Differences {
         let n = p.lines.len() * per;
         let (lo, hi) = Self::x_range(p);
         let font = style::text(14.0, style::INK);
-        let widest = p.lines.iter().try_fold(0, |w, l| body.estimate_text_size(&l.option, &font).map(|(x, _)| w.max(x)))?;
+        let widest =
+            p.lines.iter().try_fold(0, |w, l| body.estimate_text_size(&l.option, &font).map(|(x, _)| w.max(x)))?;
         // Row of line i, run k: lines from the top, each line's runs together.
         let y = |i: usize, k: usize| (n - 1 - (i * per + k)) as f64;
         let centres: Vec<f64> = (0..p.lines.len()).map(|i| y(i, 0) - (per as f64 - 1.0) / 2.0).collect();
@@ -171,8 +202,16 @@ impl Differences {
         let label_of = |v: &f64| {
             centres.iter().position(|c| (c - v).abs() < 1e-9).map_or(String::new(), |i| p.lines[i].option.clone())
         };
-        let decimals = if hi - lo >= 20.0 { 0 } else if hi - lo >= 2.0 { 1 } else { 2 };
-        let fmt = |v: &f64| if v.abs() < 1e4 { format!("{v:.decimals$}") } else { style::compact(*v) };
+        let decimals = if hi - lo >= 20.0 {
+            0
+        } else if hi - lo >= 2.0 {
+            1
+        } else {
+            2
+        };
+        let fmt = |v: &f64| {
+            if v.abs() < 1e4 { crate::output::report::fmt::num(*v, decimals) } else { style::compact(*v) }
+        };
         keyed::option_rows_mesh(&mut chart, &fmt, &label_of, "")?;
         let zero = [(0.0, -0.6), (0.0, n as f64 - 0.4)];
         chart.draw_series(std::iter::once(PathElement::new(zero, style::INK.stroke_width(1))))?;
@@ -216,26 +255,32 @@ impl Plot for Differences {
                     .lines
                     .iter()
                     .map(|l| {
-                        let pts: Vec<String> = l.points.iter().map(|pt| format!("{} {}", self.run_id(pt.run), pt.label)).collect();
+                        let pts: Vec<String> =
+                            l.points.iter().map(|pt| format!("{} {}", self.run_id(pt.run), pt.label)).collect();
                         format!("{} {}", l.option, pts.join(", "))
                     })
                     .collect();
                 format!("{}: {}", p.title, lines.join("; "))
             })
             .collect();
+        let identical = match self.identical.is_empty() {
+            true => String::new(),
+            false => format!(" Identical in every replication, not drawn: {}.", self.identical.join("; ")),
+        };
         format!(
             "One panel per headline figure, each on its own scale with zero marked; each compared run minus A per \
-             option with its 95% confidence interval (simulation noise only). {}.",
+             option with its 95% confidence interval (simulation noise only). {}.{identical}",
             panels.join(". ")
         )
     }
 
     fn size(&self) -> (u32, u32) {
-        (WIDTH, 66 + 40 + 24 * self.runs.len() as u32 + self.row_heights().iter().sum::<u32>())
+        let note = NOTE_LINE_PX * self.note_lines().len() as u32;
+        (WIDTH, 66 + 40 + 24 * self.runs.len() as u32 + self.row_heights().iter().sum::<u32>() + note)
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        if self.panels.is_empty() {
+        if self.panels.is_empty() && self.identical.is_empty() {
             return style::empty(area, "No headline figure is in every run.");
         }
         let mut keys: Vec<(Key, String)> = self
@@ -253,13 +298,17 @@ impl Plot for Differences {
         let area = legend::row(area, &keys)?;
         let (w, _) = area.dim_in_pixel();
         let mut top = 0;
-        for (row, height) in self.panels.chunks(COLUMNS).zip(self.row_heights()) {
+        for (row, height) in self.panels.chunks(self.columns()).zip(self.row_heights()) {
             let band = area.clone().shrink((0, top), (w, height));
-            let cells = band.split_evenly((1, COLUMNS));
+            let cells = band.split_evenly((1, self.columns()));
             for (p, cell) in row.iter().zip(cells) {
                 self.panel(&cell, p)?;
             }
             top += height;
+        }
+        for (i, line) in self.note_lines().into_iter().enumerate() {
+            let y = top as i32 + 8 + NOTE_LINE_PX as i32 * i as i32;
+            area.draw(&Text::new(line, (8, y), style::text(14.0, style::MUTED)))?;
         }
         Ok(())
     }

@@ -21,7 +21,11 @@ fn short_unit(unit: &str) -> &str {
 
 /// `text` cut to `width` characters with an ellipsis.
 fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width { text.to_string() } else { text.chars().take(width - 1).collect::<String>() + "…" }
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        text.chars().take(width - 1).collect::<String>() + "…"
+    }
 }
 
 fn runs(out: &mut String, s: &CompareSummary) {
@@ -36,7 +40,11 @@ fn runs(out: &mut String, s: &CompareSummary) {
             r.replications,
             r.installations,
             r.dormsim_version,
-            if r.pairing == super::REFERENCE { String::new() } else { format!(" · {} with A: {}", r.pairing, r.pairing_note) }
+            if r.pairing == super::REFERENCE {
+                String::new()
+            } else {
+                format!(" · {} with A: {}", r.pairing, r.pairing_note)
+            }
         );
         let _ = writeln!(out, "{}", wrap(&line, WIDTH).replace('\n', "\n   "));
     }
@@ -48,8 +56,7 @@ fn runs(out: &mut String, s: &CompareSummary) {
 fn row(out: &mut String, f: &Figure, reference: &str, run: &str) {
     let (Some(d), a, b) = (f.difference(run), f.value(reference), f.value(run)) else { return };
     let value = |v: Option<&super::RunValue>| v.map_or("-".to_string(), |v| shown(v.mean, &f.unit));
-    let _ = writeln!(
-        out,
+    let line = format!(
         "{:<12} {:<44} {:>9} {:>9} {:>9} {:>21} {}",
         fit(&f.option, 12),
         fit(&figure_label(f), 44),
@@ -59,6 +66,7 @@ fn row(out: &mut String, f: &Figure, reference: &str, run: &str) {
         shown_ci(d.ci95, &f.unit, true),
         short_unit(&f.unit)
     );
+    let _ = writeln!(out, "{}", line.trim_end());
 }
 
 fn table(out: &mut String, s: &CompareSummary, run: &RunInfo) {
@@ -100,7 +108,8 @@ pub fn render_console(s: &CompareSummary) -> String {
                 and clock) is in compare.csv.";
     let _ = writeln!(out, "\n{}", wrap(note, WIDTH));
     if s.versions_differ {
-        let _ = writeln!(out, "warning: the runs were written by different dormsim versions; they are compared unpaired");
+        let _ =
+            writeln!(out, "warning: the runs were written by different dormsim versions; they are compared unpaired");
     }
     out
 }

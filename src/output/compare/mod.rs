@@ -100,6 +100,13 @@ pub struct Figure {
     pub differences: Vec<RunDifference>,
 }
 
+impl RunDifference {
+    /// The figure was the same in every replication of both runs (difference 0 with a zero-width interval).
+    pub fn identical(&self) -> bool {
+        self.difference == 0.0 && self.ci95 == Some([0.0, 0.0])
+    }
+}
+
 impl Figure {
     pub fn value(&self, run: &str) -> Option<&RunValue> {
         self.values.iter().find(|v| v.run == run)
@@ -171,9 +178,15 @@ pub fn figure_label(f: &Figure) -> String {
         "episodes" => with("Tracked episodes".into()),
         "dormancy_wd" => "Until migration (migrated episodes)".into(),
         "restored_wd" => "Until restored service (migrated episodes)".into(),
-        "reduction_wd" => pop.map_or(format!("Reduction vs {vs}, migrated episodes"), |p| format!("Reduction vs {vs}, {p}")),
-        "share_slower" => pop.map_or(format!("Installations slower than under {vs}"), |p| format!("Slower than under {vs}, {p}")),
-        "share_faster" => pop.map_or(format!("Installations faster than under {vs}"), |p| format!("Faster than under {vs}, {p}")),
+        "reduction_wd" => {
+            pop.map_or(format!("Reduction vs {vs}, migrated episodes"), |p| format!("Reduction vs {vs}, {p}"))
+        }
+        "share_slower" => {
+            pop.map_or(format!("Installations slower than under {vs}"), |p| format!("Slower than under {vs}, {p}"))
+        }
+        "share_faster" => {
+            pop.map_or(format!("Installations faster than under {vs}"), |p| format!("Faster than under {vs}, {p}"))
+        }
         "extra_manual_fte" => format!("Extra manual effort vs {vs}"),
         "manual_fte_total" => "Manual effort, all parties".into(),
         "still_dormant_at_end" => "Still dormant at the end".into(),
@@ -199,7 +212,13 @@ fn is_gb_count(unit_name: &str) -> bool {
 pub fn shown(x: f64, unit_name: &str) -> String {
     use super::report::fmt::{gb, num, wd};
     match unit_name {
-        u if is_share(u) => if x.is_finite() { format!("{}%", num(100.0 * x, 1)) } else { "n/a".into() },
+        u if is_share(u) => {
+            if x.is_finite() {
+                format!("{}%", num(100.0 * x, 1))
+            } else {
+                "n/a".into()
+            }
+        }
         u if is_gb_count(u) => gb(x),
         _ => wd(x),
     }
@@ -208,9 +227,21 @@ pub fn shown(x: f64, unit_name: &str) -> String {
 /// A difference as shown, signed: "+1.23", "-0.4 pp", "+221 k".
 pub fn shown_difference(x: f64, unit_name: &str) -> String {
     use super::report::fmt::{gb, num, signed};
-    let plus = |s: String| if s.starts_with('-') || s == "n/a" || s.trim_start_matches(['0', '.', ' ']).is_empty() { s } else { format!("+{s}") };
+    let plus = |s: String| {
+        if s.starts_with('-') || s == "n/a" || s.trim_start_matches(['0', '.', ' ']).is_empty() {
+            s
+        } else {
+            format!("+{s}")
+        }
+    };
     match unit_name {
-        u if is_share(u) => if x.is_finite() { format!("{} pp", plus(num(100.0 * x, 1))) } else { "n/a".into() },
+        u if is_share(u) => {
+            if x.is_finite() {
+                format!("{} pp", plus(num(100.0 * x, 1)))
+            } else {
+                "n/a".into()
+            }
+        }
         u if is_gb_count(u) => plus(gb(x)),
         _ => signed(x),
     }
@@ -234,7 +265,11 @@ fn run_id(i: usize) -> String {
 /// "baseline-2020 with options.expedited.notice_wd=10".
 fn label(m: &Manifest) -> String {
     let changes = super::labels::scenario_changes(&m.overrides);
-    if changes.is_empty() { m.scenario_name.clone() } else { format!("{} with {}", m.scenario_name, changes.join(", ")) }
+    if changes.is_empty() {
+        m.scenario_name.clone()
+    } else {
+        format!("{} with {}", m.scenario_name, changes.join(", "))
+    }
 }
 
 fn info(i: usize, run: &RunFolder, pairing: &Pairing) -> RunInfo {
@@ -325,7 +360,13 @@ fn figure(key: &runs::Row, runs: &[RunFolder], infos: &[RunInfo]) -> Figure {
         .filter(|(s, _)| !s.is_empty())
         .map(|(s, info)| {
             let d = difference(reference, s, info.pairing == "paired");
-            RunDifference { run: info.id.clone(), difference: d.mean, ci95: d.ci95, df: d.df, pairing: info.pairing.clone() }
+            RunDifference {
+                run: info.id.clone(),
+                difference: d.mean,
+                ci95: d.ci95,
+                df: d.df,
+                pairing: info.pairing.clone(),
+            }
         })
         .collect();
     Figure {
@@ -438,7 +479,11 @@ pub fn write(s: &CompareSummary, m: &Manifest, out_dir: &Path) -> Result<Vec<Pat
         write_json(&dir.join("summary.json"), s)?;
         write_json(&dir.join("manifest.json"), m)?;
         files.extend(["summary.json", "manifest.json"].map(String::from));
-        files.push(super::workbook::write_book(&dir.join(super::workbook::WORKBOOK_FILE), &table::provenance(s), &[("compare", &df)])?);
+        files.push(super::workbook::write_book(
+            &dir.join(super::workbook::WORKBOOK_FILE),
+            &table::provenance(s),
+            &[("compare", &df)],
+        )?);
         files.extend(render(s, m, dir)?);
         Ok(files)
     })

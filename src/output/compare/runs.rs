@@ -47,21 +47,34 @@ impl RunFolder {
             return Err(refuse(dir, "no such folder"));
         }
         if !dir.join("manifest.json").is_file() {
-            return Err(refuse(dir, "not a dormsim run folder (no manifest.json): give folders written by `dormsim run`"));
+            return Err(refuse(
+                dir,
+                "not a dormsim run folder (no manifest.json): give folders written by `dormsim run`",
+            ));
         }
         let manifest: Manifest = read_json(dir, "manifest.json")?;
         if let Some(command) = manifest.study.as_ref().and_then(|s| s["command"].as_str()) {
-            return Err(refuse(dir, format!("a `dormsim {command}` folder, not a run folder: give folders written by `dormsim run`")));
+            return Err(refuse(
+                dir,
+                format!("a `dormsim {command}` folder, not a run folder: give folders written by `dormsim run`"),
+            ));
         }
         if let Some([i, n]) = manifest.shard {
-            return Err(refuse(dir, format!("shard {i}/{n} of a split run, not a whole run: `dormsim merge` the shards first")));
+            return Err(refuse(
+                dir,
+                format!("shard {i}/{n} of a split run, not a whole run: `dormsim merge` the shards first"),
+            ));
         }
         let summary: Summary = read_json(dir, "summary.json")?;
         let file = format!("{PER_REPLICATION}.parquet");
         if !dir.join(&file).is_file() {
-            return Err(refuse(dir, format!("no {file} (written by every run since it was added): run the scenario again")));
+            return Err(refuse(
+                dir,
+                format!("no {file} (written by every run since it was added): run the scenario again"),
+            ));
         }
-        let rows = read_rows(&dir.join(&file)).map_err(|e| refuse(dir, format!("{file} is damaged ({e}); run the scenario again")))?;
+        let rows = read_rows(&dir.join(&file))
+            .map_err(|e| refuse(dir, format!("{file} is damaged ({e}); run the scenario again")))?;
         let run = RunFolder { dir: dir.to_path_buf(), manifest, summary, rows };
         run.check().map_err(|e| refuse(dir, format!("{e}; run the scenario again")))?;
         Ok(run)
@@ -76,13 +89,17 @@ impl RunFolder {
         }
         let reps: BTreeSet<u32> = self.rows.iter().map(|r| r.replication).collect();
         if !reps.iter().copied().eq(0..s.replications) {
-            return Err(format!("{PER_REPLICATION}.parquet does not hold replications 0..{} of summary.json", s.replications));
+            return Err(format!(
+                "{PER_REPLICATION}.parquet does not hold replications 0..{} of summary.json",
+                s.replications
+            ));
         }
         for (name, o) in &s.options {
             let values: Vec<f64> = self.values(name, "dormancy_wd", None, None).into_iter().map(|(_, v)| v).collect();
             let mean = crate::metrics::mean_ci95(&values).mean;
             let expected = o.dormancy_wd.mean;
-            let agree = (mean.is_nan() && expected.is_nan()) || (mean - expected).abs() <= 1e-9 * expected.abs().max(1.0);
+            let agree =
+                (mean.is_nan() && expected.is_nan()) || (mean - expected).abs() <= 1e-9 * expected.abs().max(1.0);
             if values.len() != s.replications as usize || !agree {
                 return Err(format!(
                     "{PER_REPLICATION}.parquet does not agree with summary.json (option {name}: mean dormancy {mean} vs {expected})"
@@ -93,7 +110,13 @@ impl RunFolder {
     }
 
     /// (replication, value) of one figure, in table order.
-    pub fn values(&self, option: &str, metric: &str, population: Option<&str>, baseline: Option<&str>) -> Vec<(u32, f64)> {
+    pub fn values(
+        &self,
+        option: &str,
+        metric: &str,
+        population: Option<&str>,
+        baseline: Option<&str>,
+    ) -> Vec<(u32, f64)> {
         self.rows
             .iter()
             .filter(|r| {

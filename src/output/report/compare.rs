@@ -121,7 +121,9 @@ fn runs_section(s: &CompareSummary) -> Section {
 
 fn value_cell(f: &Figure, run: &str) -> Cell {
     match f.value(run) {
-        Some(v) => Cell::with(shown(v.mean, &f.unit), v.ci95.map(|c| format!("95% CI {}", shown_ci(Some(c), &f.unit, false)))),
+        Some(v) => {
+            Cell::with(shown(v.mean, &f.unit), v.ci95.map(|c| format!("95% CI {}", shown_ci(Some(c), &f.unit, false))))
+        }
         None => Cell::new("–"),
     }
 }
@@ -133,7 +135,10 @@ fn figure_cells(f: &Figure, a: &str, run: &RunInfo) -> Option<Vec<Cell>> {
         Cell::with(figure_label(f), Some(f.unit.clone())),
         value_cell(f, a),
         value_cell(f, &run.id),
-        Cell::with(shown_difference(d.difference, &f.unit), Some(format!("95% CI {}", shown_ci(d.ci95, &f.unit, true)))),
+        Cell::with(
+            shown_difference(d.difference, &f.unit),
+            Some(format!("95% CI {}", shown_ci(d.ci95, &f.unit, true))),
+        ),
         Cell::new(d.pairing.clone()),
     ])
 }
@@ -151,6 +156,62 @@ fn section_id(i: usize) -> &'static str {
         "differences-i",
     ];
     IDS.get(i).copied().unwrap_or_else(|| Box::leak(format!("differences-{i}").into_boxed_str()))
+}
+
+/// "until restored service +24.47 WD (95% CI [24.25, 24.70])", with a caution when the interval includes zero.
+fn change(f: &Figure, run: &str) -> Option<String> {
+    let d = f.difference(run)?;
+    let unit = if super::super::compare::is_share(&f.unit) { String::new() } else { format!(" {}", f.unit) };
+    let caution = match d.ci95 {
+        Some([lo, hi]) if lo <= 0.0 && hi >= 0.0 && hi > lo => ", not distinguishable from no difference",
+        None => ", no interval",
+        _ => "",
+    };
+    Some(format!(
+        "{} {}{unit} (95% CI {}{caution})",
+        super::fmt::lower_first(&figure_label(f)),
+        shown_difference(d.difference, &f.unit),
+        shown_ci(d.ci95, &f.unit, true)
+    ))
+}
+
+/// In words: per option, the headline figures that differ; then those identical in every replication for every
+/// option.
+fn findings(s: &CompareSummary, run: &RunInfo) -> Vec<Para> {
+    let figures = |option: &str| -> Vec<&Figure> {
+        HEADLINES
+            .iter()
+            .filter_map(|(m, p)| s.figure(m, *p, option))
+            .filter(|f| f.difference(&run.id).is_some())
+            .collect()
+    };
+    let identical = |f: &Figure| f.difference(&run.id).is_some_and(|d| d.identical());
+    let mut out = Vec::new();
+    for option in &s.options {
+        let changes: Vec<String> =
+            figures(option).into_iter().filter(|f| !identical(f)).filter_map(|f| change(f, &run.id)).collect();
+        let p = Para::default().b(format!("{option}: "));
+        out.push(if changes.is_empty() {
+            p.t("no headline figure differs.")
+        } else {
+            p.t(format!("{}.", changes.join("; ")))
+        });
+    }
+    let everywhere: Vec<String> = HEADLINES
+        .iter()
+        .filter_map(|(m, p)| {
+            let fs: Vec<&Figure> = s.options.iter().filter_map(|o| s.figure(m, *p, o)).collect();
+            (!fs.is_empty() && fs.iter().all(|f| identical(f))).then(|| super::fmt::lower_first(&figure_label(fs[0])))
+        })
+        .collect();
+    if !everywhere.is_empty() {
+        out.push(
+            Para::default()
+                .b("Identical in every replication for every option: ")
+                .t(format!("{}.", everywhere.join("; "))),
+        );
+    }
+    out
 }
 
 fn differences_section(s: &CompareSummary, run: &RunInfo) -> Section {
@@ -184,6 +245,7 @@ fn differences_section(s: &CompareSummary, run: &RunInfo) -> Section {
                  against its own first option; counts are at GB scale. Every interval is simulation noise only.",
                 run.id
             )),
+            Block::List(findings(s, run)),
             Block::Table {
                 caption: format!("Headline figures: {a}, {}, and {diff} with its 95% CI", run.id),
                 table: Table { head, rows },
@@ -212,7 +274,10 @@ fn parties_section(s: &CompareSummary) -> Section {
             for r in s.others() {
                 cells.push(value_cell(f, &r.id));
                 cells.push(f.difference(&r.id).map_or(Cell::new("–"), |d| {
-                    Cell::with(shown_difference(d.difference, &f.unit), Some(format!("95% CI {}", shown_ci(d.ci95, &f.unit, true))))
+                    Cell::with(
+                        shown_difference(d.difference, &f.unit),
+                        Some(format!("95% CI {}", shown_ci(d.ci95, &f.unit, true))),
+                    )
                 }));
             }
             rows.push(Row::Cells(cells));
