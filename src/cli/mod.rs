@@ -53,7 +53,7 @@ pub struct Cli {
 enum Command {
     /// Run a scenario (the embedded baseline when no file is given) and write its outputs.
     #[command(
-        after_help = "Examples:\n  dormsim run\n  dormsim run scenarios/baseline.toml --out output/baseline --replications 20 --threads 2\n  dormsim run --sites 1000000 --set dcc.daily_capacity=20000\n  dormsim run --set run.calendar=none --set 'options.expedited.cos_check_wd=3'\n\nOutputs (in --out, default output/<scenario name>/): summary.json, manifest.json, scenario.toml,\nreplications.json, dormancy_distribution.{csv,parquet}, weekly.{csv,parquet}, manual_weekly.{csv,parquet},\npopulations.{csv,parquet}, tables.xlsx (every table, one sheet each), charts/*.{svg,png}, report.html,\nsummary.md. See docs/outputs.md."
+        after_help = "Examples:\n  dormsim run\n  dormsim run scenarios/baseline.toml --out output/baseline --replications 20 --threads 2\n  dormsim run --sites 1000000 --set dcc.daily_capacity=20000\n  dormsim run --set run.calendar=none --set 'options.expedited.cos_check_wd=3'\n\nOutputs (in --out, default output/<scenario name>/): summary.json, manifest.json, scenario.toml,\nreplications.json, dormancy_distribution.{csv,parquet}, weekly.{csv,parquet}, manual_weekly.{csv,parquet},\npopulations.{csv,parquet}, per_replication.{csv,parquet} (every headline figure per replication),\ntables.xlsx (every table, one sheet each), charts/*.{svg,png}, report.html, summary.md. See docs/outputs.md."
     )]
     Run(RunArgs),
     /// Show or inspect scenarios.
@@ -87,7 +87,9 @@ enum Command {
     #[command(
         after_help = "Reads summary.json, manifest.json, scenario.toml, replications.json and the Parquet tables \
 (dormancy_distribution, weekly, manual_weekly, populations) of the run folder.\n\n\
-Examples:\n  dormsim run --out output/b && dormsim report output/b\n  dormsim uncertainty --out output/u && dormsim report output/b --uncertainty output/u"
+On a folder written by `dormsim compare`, rebuilds its chart, report.html and summary.md from its summary.json \
+and manifest.json.\n\n\
+Examples:\n  dormsim run --out output/b && dormsim report output/b\n  dormsim uncertainty --out output/u && dormsim report output/b --uncertainty output/u\n  dormsim report output/compare-baseline-2020-slow-dcc-readiness"
     )]
     Report {
         /// Folder written by `dormsim run`.
