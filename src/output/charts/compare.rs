@@ -92,7 +92,7 @@ impl Differences {
                     })
                     .collect();
                 let p = panel.get_or_insert_with(|| Panel {
-                    title: format!("{} · {}", figure_label(f), if share { "percentage points" } else { &f.unit }),
+                    title: format!("{} · {}", figure_label(f), title_unit(&f.unit)),
                     lines: Vec::new(),
                 });
                 p.lines.push(Line { option: option.clone(), colour: colour(option), points });
@@ -139,6 +139,17 @@ impl Differences {
     /// Height of each row of panels (the tallest panel of the row).
     fn row_heights(&self) -> Vec<u32> {
         self.panels.chunks(self.columns()).map(|c| c.iter().map(|p| self.panel_height(p)).max().unwrap_or(0)).collect()
+    }
+}
+
+/// A unit short enough for a half-width panel title.
+fn title_unit(unit: &str) -> &str {
+    match unit {
+        u if is_share(u) => "percentage points",
+        "installation-days per year (GB scale)" => "GB installation-days a year",
+        "installations (GB scale)" => "GB installations",
+        "episodes (GB scale)" => "GB episodes",
+        u => u,
     }
 }
 
@@ -209,9 +220,8 @@ impl Differences {
         } else {
             2
         };
-        let fmt = |v: &f64| {
-            if v.abs() < 1e4 { crate::output::report::fmt::num(*v, decimals) } else { style::compact(*v) }
-        };
+        let large = lo.abs().max(hi.abs()) >= 1e4;
+        let fmt = |v: &f64| if large { style::compact(*v) } else { crate::output::report::fmt::num(*v, decimals) };
         keyed::option_rows_mesh(&mut chart, &fmt, &label_of, "")?;
         let zero = [(0.0, -0.6), (0.0, n as f64 - 0.4)];
         chart.draw_series(std::iter::once(PathElement::new(zero, style::INK.stroke_width(1))))?;
