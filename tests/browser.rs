@@ -209,3 +209,71 @@ fn check_validation_section(dom: &str, rows: &[ValidationRow]) {
     assert!(plain(section).contains("Known limitations of the model"));
     assert!(plain(section).contains("Intervals are simulation noise only"));
 }
+
+/// `dormsim ARGS`, which must succeed.
+fn dormsim_ok(args: &[&std::ffi::OsStr]) {
+    assert_cmd::Command::cargo_bin("dormsim").unwrap().args(args).assert().success();
+}
+
+/// "+3.01" as the report writes a difference with 2 decimals ("0.00" for zero, never "-0.00").
+fn signed_2(x: f64) -> String {
+    let s = format!("{x:+.2}");
+    if s == "+0.00" || s == "-0.00" { "0.00".to_string() } else { s }
+}
+
+fn unsigned_2(x: f64) -> String {
+    let s = format!("{x:.2}");
+    if s == "-0.00" { "0.00".to_string() } else { s }
+}
+
+#[test]
+fn issue14_chromium_shows_the_paired_differences_of_a_comparison_as_its_summary_json_has_them() {
+    use dormsim::output::compare::{CompareSummary, figure_label};
+    let Some(browser) = chromium() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    for (scenario, dir) in [("scenarios/baseline.toml", &a), ("scenarios/slow-dcc-readiness.toml", &b)] {
+        let args = ["run", scenario, "--sites", "20000", "--replications", "3", "-q", "--out"];
+        let mut all: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+        all.push(dir.as_os_str());
+        dormsim_ok(&all);
+    }
+    dormsim_ok(&["compare".as_ref(), a.as_os_str(), b.as_os_str(), "--out".as_ref(), c.as_os_str(), "-q".as_ref()]);
+    let s: CompareSummary = serde_json::from_str(&std::fs::read_to_string(c.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s.runs[1].pairing, "paired", "same seed, fleet and replications: {}", s.runs[1].pairing_note);
+
+    let url = format!("file://{}", c.join("report.html").canonicalize().unwrap().display());
+    let dom = String::from_utf8(headless(&browser, &tmp.path().join("profile"), &["--dump-dom"], &url).stdout).unwrap();
+    let start = dom.find("<section id=\"differences\"").expect("the differences section");
+    let (section, _) = element(&dom, "section", start).unwrap();
+    let (tbody, _) = element(section, "tbody", 0).expect("the headline table");
+    let (mut option, mut checked) = (String::new(), 0);
+    for tr in elements(tbody, "tr") {
+        let th = cell_lines(element(tr, "th", 0).unwrap().0).0;
+        let tds = elements(tr, "td");
+        if tds.is_empty() {
+            option = th; // an option's heading row
+            continue;
+        }
+        let f = s.figures.iter().find(|f| f.option == option && figure_label(f) == th).expect("a figure of the table");
+        if f.unit != "WD" && f.unit != "FTE (GB scale)" {
+            continue;
+        }
+        // Columns: A, B, B − A (with its CI below), pairing.
+        let d = f.difference("B").unwrap();
+        let [lo, hi] = d.ci95.expect("3 replications give an interval");
+        assert_eq!(cell_lines(tds[2]).0, signed_2(d.difference), "{option} {th}");
+        assert_eq!(cell_lines(tds[2]).1, format!("95% CI [{}, {}]", unsigned_2(lo), unsigned_2(hi)), "{option} {th}");
+        assert_eq!(cell_lines(tds[1]).0, unsigned_2(f.value("B").unwrap().mean), "{option} {th}");
+        assert_eq!(cell_lines(tds[3]).0, "paired");
+        checked += 1;
+    }
+    // Per option: three populations' dormancy, restored service, manual effort (+ extra effort and the fast-track
+    // reduction for the two compared options): 5 + 7 + 7.
+    assert_eq!(checked, 19, "rows checked");
+    // Slower readiness lengthens the wait for restored service for every option, clearly beyond the noise.
+    for option in &s.options {
+        let d = s.figure("restored_wd", None, option).unwrap().difference("B").unwrap();
+        assert!(d.ci95.unwrap()[0] > 0.0, "{option}: {d:?}");
+    }
+}

@@ -159,10 +159,13 @@ fn issue14_the_workbook_opens_and_matches_the_tables() {
     let WrittenRun { dir: out, .. } =
         write_baseline_run(dir.path(), &["fleet.installations=2000", "run.replications=2"]);
     let mut book: Xlsx<_> = open_workbook(out.join("tables.xlsx")).expect("tables.xlsx opens");
-    assert_eq!(book.sheet_names(), ["README", "dormancy_distribution", "weekly", "manual_weekly", "populations"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["README", "dormancy_distribution", "weekly", "manual_weekly", "populations", "per_replication"]
+    );
     let readme = book.worksheet_range("README").unwrap();
     assert!(readme.rows().any(|r| r.iter().any(|c| c.to_string().contains("simulation noise only"))));
-    for stem in ["dormancy_distribution", "weekly", "manual_weekly", "populations"] {
+    for stem in ["dormancy_distribution", "weekly", "manual_weekly", "populations", "per_replication"] {
         let df = read_parquet(&out.join(format!("{stem}.parquet")));
         let sheet = book.worksheet_range(stem).unwrap();
         let rows: Vec<&[Data]> = sheet.rows().collect();
@@ -255,4 +258,52 @@ fn issue14_the_peak_does_not_grow_when_fewer_installations_stand_for_the_fleet()
             assert!(a_lo <= b_hi && b_lo <= a_hi, "{name} {party}: [{a_lo}, {a_hi}] vs [{b_lo}, {b_hi}]");
         }
     }
+}
+
+/// The `value`s of `per_replication.parquet` for one option, metric and population (None = over all episodes).
+fn per_replication(df: &DataFrame, option: &str, metric: &str, population: Option<&str>) -> Vec<f64> {
+    let text = |c: &str| df.column(c).unwrap().str().unwrap().iter().collect::<Vec<_>>();
+    let (o, m, p) = (text("option"), text("metric"), text("population"));
+    let v: Vec<Option<f64>> = df.column("value").unwrap().f64().unwrap().iter().collect();
+    (0..df.height())
+        .filter(|&i| o[i] == Some(option) && m[i] == Some(metric) && p[i] == population)
+        .map(|i| v[i].unwrap_or(f64::NAN))
+        .collect()
+}
+
+#[test]
+fn issue14_the_per_replication_table_gives_back_the_summarys_means_and_intervals() {
+    // summary.json's figures are means over replications with a Student-t 95% CI; the table holds each
+    // replication's figure, so mean_ci95 over its rows must give the same numbers (docs/outputs.md shows the same
+    // computation in pandas and polars).
+    use dormsim::metrics::mean_ci95;
+    let dir = tempfile::tempdir().unwrap();
+    let WrittenRun { dir: out, summary, .. } =
+        write_baseline_run(dir.path(), &["fleet.installations=3000", "run.replications=4"]);
+    let df = read_parquet(&out.join("per_replication.parquet"));
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+    let check = |values: Vec<f64>, mean: f64, ci: Option<[f64; 2]>, what: &str| {
+        assert_eq!(values.len(), 4, "{what}: one row per replication");
+        let m = mean_ci95(&values);
+        assert!(close(m.mean, mean), "{what}: {} vs {mean}", m.mean);
+        let (a, b) = (m.ci95.unwrap(), ci.unwrap());
+        assert!(close(a[0], b[0]) && close(a[1], b[1]), "{what}: {a:?} vs {b:?}");
+    };
+    let fte = &summary.options["expedited"].populations["fast_track_eligible"].dormant_wd;
+    check(per_replication(&df, "expedited", "dormant_wd", Some("fast_track_eligible")), fte.mean, fte.ci95, "fte");
+    let r = &summary.options["standard"].restored_wd;
+    check(per_replication(&df, "standard", "restored_wd", None), r.mean, r.ci95, "restored");
+    let c = &summary.comparisons[1];
+    check(per_replication(&df, "prioritised", "reduction_wd", None), c.mean_reduction_wd, c.ci95, "reduction");
+    check(
+        per_replication(&df, "expedited", "extra_manual_fte", None),
+        summary.comparisons[0].extra_manual_fte,
+        summary.comparisons[0].ci95_extra_manual_fte,
+        "extra FTE",
+    );
+    let total = &summary.options["standard"].manual_fte["total"];
+    check(per_replication(&df, "standard", "manual_fte_total", None), total.mean_weekly, total.ci95, "FTE");
+    // A count per replication: its mean is summary.json's (no CI there).
+    let at_end = per_replication(&df, "expedited", "still_dormant_at_end", None);
+    assert!(close(at_end.iter().sum::<f64>() / 4.0, summary.options["expedited"].still_dormant_at_end));
 }

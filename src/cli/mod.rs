@@ -2,6 +2,7 @@
 //! typed inputs; nothing below this layer knows about flags.
 
 mod calendar;
+mod compare;
 mod merge;
 mod plan;
 mod run;
@@ -52,7 +53,7 @@ pub struct Cli {
 enum Command {
     /// Run a scenario (the embedded baseline when no file is given) and write its outputs.
     #[command(
-        after_help = "Examples:\n  dormsim run\n  dormsim run scenarios/baseline.toml --out output/baseline --replications 20 --threads 2\n  dormsim run --sites 1000000 --set dcc.daily_capacity=20000\n  dormsim run --set run.calendar=none --set 'options.expedited.cos_check_wd=3'\n\nOutputs (in --out, default output/<scenario name>/): summary.json, manifest.json, scenario.toml,\nreplications.json, dormancy_distribution.{csv,parquet}, weekly.{csv,parquet}, manual_weekly.{csv,parquet},\npopulations.{csv,parquet}, tables.xlsx (every table, one sheet each), charts/*.{svg,png}, report.html,\nsummary.md. See docs/outputs.md."
+        after_help = "Examples:\n  dormsim run\n  dormsim run scenarios/baseline.toml --out output/baseline --replications 20 --threads 2\n  dormsim run --sites 1000000 --set dcc.daily_capacity=20000\n  dormsim run --set run.calendar=none --set 'options.expedited.cos_check_wd=3'\n\nOutputs (in --out, default output/<scenario name>/): summary.json, manifest.json, scenario.toml,\nreplications.json, dormancy_distribution.{csv,parquet}, weekly.{csv,parquet}, manual_weekly.{csv,parquet},\npopulations.{csv,parquet}, per_replication.{csv,parquet} (every headline figure per replication),\ntables.xlsx (every table, one sheet each), charts/*.{svg,png}, report.html, summary.md. See docs/outputs.md."
     )]
     Run(RunArgs),
     /// Show or inspect scenarios.
@@ -88,9 +89,10 @@ enum Command {
         after_help = "What the folder is comes from its manifest.json (study.command; a run when absent). A run: \
 summary.json, manifest.json, scenario.toml, replications.json and the Parquet tables (dormancy_distribution, weekly, \
 manual_weekly, populations). A study: its result file (sweep.json, plan.json, sensitivity.json, or summary.json with \
-uncertainty_points.json) and manifest.json. The rebuilt files are byte-identical to what the command wrote.\n\n\
+uncertainty_points.json) and manifest.json. A comparison (dormsim compare): its summary.json and manifest.json. The rebuilt files are byte-identical to what the command wrote.\n\n\
 Examples:\n  dormsim run --out output/b && dormsim report output/b\n  dormsim sensitivity --out output/s && dormsim report output/s\n  \
-dormsim uncertainty --out output/u && dormsim report output/b --uncertainty output/u"
+dormsim uncertainty --out output/u && dormsim report output/b --uncertainty output/u\n  \
+dormsim report output/compare-baseline-2020-slow-dcc-readiness"
     )]
     Report {
         /// Folder written by dormsim (run, sweep, plan, sensitivity or uncertainty).
@@ -167,6 +169,42 @@ factor: first-order and total indices with 95% bootstrap intervals), uncertainty
 summary.md, manifest.json, scenario.toml. See docs/experiments.md."
     )]
     Uncertainty(UncertaintyArgs),
+    /// Compare finished runs (folders written by `dormsim run`) with the first: each headline figure per run, and
+    /// each run minus the first with a 95% CI, paired per replication when the runs share seed, replications and
+    /// fleet (common random numbers), Welch's unpaired interval otherwise (and said so).
+    #[command(
+        after_help = "Runs are paired with the first when they share the seed, the replication count, the dormsim \
+version and the inputs that generate the fleet and switching history (run.seed, run.start_date, run.horizon_days, \
+fleet.*, switching.*, the DMCs' cohorts, shares and SMSOs, the SMSOs, the suppliers' market shares and the SMSOs they \
+operate): then replication r of each saw the same world. Otherwise the difference is unpaired (the console, table \
+and report say why).\n\n\
+Examples:\n  dormsim run --out out/base && dormsim run scenarios/slow-dcc-readiness.toml --out out/slow\n  \
+dormsim compare out/base out/slow --out out/base-vs-slow\n  \
+dormsim run --set options.expedited.notice_wd=10 --out out/n10 && dormsim compare out/base out/n10 --out out/n10-vs-base\n  \
+dormsim report out/base-vs-slow                 # rebuild its chart, report.html and summary.md\n\n\
+Outputs (in --out, default output/compare-<A's scenario>-<B's scenario>/): compare.{csv,parquet} (one row per \
+figure × run: metric, population, option, baseline, unit, run, run_label, value with its 95% CI, replications, and \
+for every run but A: difference from A, ci95_low, ci95_high, pairing, pairing_note), summary.json, manifest.json \
+(study.command = compare), tables.xlsx, charts/compare_differences.{svg,png}, report.html, summary.md. Reads each \
+run's per_replication.parquet, summary.json and manifest.json. See docs/outputs.md."
+    )]
+    Compare(CompareArgs),
+}
+
+#[derive(Args)]
+pub struct CompareArgs {
+    /// Run folders written by `dormsim run` (or `merge`); the first is the reference the others are compared with.
+    #[arg(required = true, num_args = 2.., value_name = "RUN_DIR")]
+    runs: Vec<PathBuf>,
+    /// Output folder [default: output/compare-<A's scenario>-<B's scenario>/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace an output folder dormsim did not write.
+    #[arg(long)]
+    force: bool,
+    /// Do not print the comparison table.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -500,6 +538,9 @@ fn parse_shard(s: &str) -> Result<(u32, u32), String> {
 /// files, by what wrote it (`manifest.json` `study.command`; a run when absent).
 fn report(dir: &std::path::Path, study: Option<&std::path::Path>) -> Result<(), Failure> {
     recover(dir);
+    if compare::is_comparison(dir) {
+        return compare::rebuild_report(dir);
+    }
     let manifest: Option<dormsim::output::Manifest> =
         std::fs::read_to_string(dir.join("manifest.json")).ok().and_then(|t| serde_json::from_str(&t).ok());
     // No readable manifest: treat it as a run, whose checks name what is missing or damaged.
@@ -511,7 +552,6 @@ fn report(dir: &std::path::Path, study: Option<&std::path::Path>) -> Result<(), 
     }
     let files = match command.as_deref() {
         None => report_run(dir, study)?,
-        // A `compare` arm goes here (its folder's own rebuild).
         Some(c) => dormsim::output::studies::rebuild(dir, c).map_err(|e| read_failure(dir, e))?,
     };
     eprintln!("wrote {} files to {}", files.len(), dir.display());
@@ -560,5 +600,6 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Plan(args) => plan::plan(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Uncertainty(args) => uncertainty::uncertainty(args),
+        Command::Compare(args) => compare::compare(args),
     }
 }

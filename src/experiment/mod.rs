@@ -7,7 +7,9 @@
 pub mod breakdown;
 pub mod groups;
 mod check;
+pub mod compare;
 pub mod metric;
+pub mod per_replication;
 pub mod plan;
 mod precision;
 pub mod sensitivity;

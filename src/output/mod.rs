@@ -7,6 +7,7 @@
 
 mod breakdown_table;
 pub mod charts;
+pub mod compare;
 mod console;
 pub mod labels;
 mod manifest;
@@ -28,7 +29,9 @@ pub use breakdown_table::breakdowns_frame;
 pub use population_table::populations_frame;
 pub use rundir::{RunDir, UNCERTAINTY_FILE};
 pub use staging::{Staging, abandon_all, check_destination, check_same_scenario, recover};
-pub use tables::{distribution_frame, manual_weekly_frame, weekly_columns, weekly_frame};
+pub use tables::{
+    PER_REPLICATION, distribution_frame, manual_weekly_frame, per_replication_frame, weekly_columns, weekly_frame,
+};
 
 use crate::experiment::{ReplicationResult, Summary};
 use crate::scenario::Scenario;

@@ -27,7 +27,26 @@ pub(crate) fn frames(run: &RunArtifacts) -> Vec<(&'static str, DataFrame)> {
         ("manual_weekly", manual_weekly_frame(run.scenario, run.replications)),
         ("populations", super::population_table::populations_frame(run.summary)),
         ("breakdowns", super::breakdown_table::breakdowns_frame(run.summary)),
+        (PER_REPLICATION, per_replication_frame(run.scenario, run.replications)),
     ]
+}
+
+/// File stem of the per-replication table.
+pub const PER_REPLICATION: &str = "per_replication";
+
+/// Every headline figure per replication (`experiment::per_replication`): replication, option, baseline (paired
+/// figures only), metric, population (per-population figures only), unit, value (empty where undefined).
+pub fn per_replication_frame(s: &Scenario, reps: &[ReplicationResult]) -> DataFrame {
+    let v = crate::experiment::per_replication::values(s, reps);
+    frame(vec![
+        Column::new("replication".into(), v.iter().map(|x| x.replication).collect::<Vec<u32>>()),
+        Column::new("option".into(), v.iter().map(|x| x.option.as_str()).collect::<Vec<_>>()),
+        Column::new("baseline".into(), v.iter().map(|x| x.baseline.as_deref()).collect::<Vec<_>>()),
+        Column::new("metric".into(), v.iter().map(|x| x.metric).collect::<Vec<_>>()),
+        Column::new("population".into(), v.iter().map(|x| x.population).collect::<Vec<_>>()),
+        Column::new("unit".into(), v.iter().map(|x| x.unit).collect::<Vec<_>>()),
+        Column::new("value".into(), v.iter().map(|x| x.value).collect::<Vec<f64>>()),
+    ])
 }
 
 impl Exporter for Tables {

@@ -1,7 +1,7 @@
 //! `tables.xlsx`: a run's or a study's tables in one Excel workbook (issue 14, items 5 and 6), one sheet per table
 //! with the same columns and values as its CSV, and a README sheet first with the provenance (scenario, hash, seed,
-//! version, overrides) and each sheet's columns. Written with `rust_xlsxwriter`; numbers stay numbers, dates are ISO text,
-//! missing values are empty cells.
+//! version, overrides) and each sheet's columns. Written with `rust_xlsxwriter`; numbers stay numbers, dates are ISO
+//! text, missing values are empty cells. [`write_tables`] serves runs and studies, [`write_book`] `dormsim compare`.
 
 use super::{Exporter, Manifest, OutputError, RunArtifacts};
 use polars::prelude::*;
@@ -44,15 +44,9 @@ fn write_frame(sheet: &mut Worksheet, df: &DataFrame, bold: &Format) -> Result<(
     Ok(())
 }
 
-/// The README sheet: provenance, then each table sheet with its columns.
-fn readme(
-    sheet: &mut Worksheet,
-    what: &str,
-    m: &Manifest,
-    tables: &[(&str, &DataFrame)],
-    bold: &Format,
-) -> Result<(), XlsxError> {
-    let rows: Vec<(String, String)> = vec![
+/// The provenance rows of the README sheet of a workbook `what` wrote (a run or a study) with manifest `m`.
+fn provenance(what: &str, m: &Manifest) -> Vec<(String, String)> {
+    vec![
         ("What".into(), format!("{what}: one sheet per table, the same values as the CSV and Parquet files")),
         ("Scenario".into(), format!("{} (hash {})", m.scenario_name, m.scenario_hash)),
         ("Source".into(), m.scenario_source.clone()),
@@ -62,11 +56,20 @@ fn readme(
         ("dormsim version".into(), m.dormsim_version.clone()),
         ("Intervals".into(), "95% CI over replications: simulation noise only (see dormsim uncertainty)".into()),
         ("Units".into(), "every column and its unit: docs/outputs.md".into()),
-    ];
+    ]
+}
+
+/// The README sheet: `rows` (field, value), then each table sheet with its columns.
+fn readme(
+    sheet: &mut Worksheet,
+    rows: &[(String, String)],
+    tables: &[(&str, &DataFrame)],
+    bold: &Format,
+) -> Result<(), XlsxError> {
     sheet.write_string_with_format(0, 0, "Field", bold)?;
     sheet.write_string_with_format(0, 1, "Value", bold)?;
     let mut r = 1;
-    for (k, v) in &rows {
+    for (k, v) in rows {
         sheet.write_string(r, 0, k)?;
         sheet.write_string(r, 1, v)?;
         r += 1;
@@ -92,19 +95,28 @@ pub fn write_tables(
     manifest: &Manifest,
     tables: &[(&str, &DataFrame)],
 ) -> Result<String, OutputError> {
-    let path = dir.join(WORKBOOK_FILE);
+    write_book(&dir.join(WORKBOOK_FILE), &provenance(what, manifest), tables)
+}
+
+/// Write a workbook at `path`: a README sheet of `rows` and the tables' columns, then one sheet per table; returns
+/// the file name.
+pub(crate) fn write_book(
+    path: &Path,
+    rows: &[(String, String)],
+    tables: &[(&str, &DataFrame)],
+) -> Result<String, OutputError> {
     let mut book = Xlsx::new();
     let bold = Format::new().set_bold();
     let write = |book: &mut Xlsx| -> Result<(), XlsxError> {
-        readme(book.add_worksheet().set_name("README")?, what, manifest, tables, &bold)?;
+        readme(book.add_worksheet().set_name("README")?, rows, tables, &bold)?;
         for (name, df) in tables {
             write_frame(book.add_worksheet().set_name(*name)?, df, &bold)?;
         }
         Ok(())
     };
-    write(&mut book).map_err(|e| xlsx_error(&path, e))?;
-    book.save(&path).map_err(|e| xlsx_error(&path, e))?;
-    Ok(WORKBOOK_FILE.to_string())
+    write(&mut book).map_err(|e| xlsx_error(path, e))?;
+    book.save(path).map_err(|e| xlsx_error(path, e))?;
+    Ok(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
 }
 
 impl Exporter for Workbook {

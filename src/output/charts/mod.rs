@@ -8,6 +8,7 @@
 
 mod breakdown;
 mod capacity;
+pub(crate) mod compare;
 mod data;
 mod decomposition;
 mod distribution;

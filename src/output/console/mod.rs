@@ -225,7 +225,7 @@ fn validation_line(summary: &Summary) -> String {
 }
 
 /// Greedy word wrap at `width` characters.
-fn wrap(text: &str, width: usize) -> String {
+pub(crate) fn wrap(text: &str, width: usize) -> String {
     let mut lines: Vec<String> = vec![String::new()];
     for word in text.split_whitespace() {
         let line = lines.last_mut().expect("at least one line");

@@ -14,10 +14,11 @@
 
 mod assumptions;
 mod breakdown;
+pub mod compare;
 mod contrast;
 mod figures;
 mod findings;
-mod fmt;
+pub(crate) mod fmt;
 mod grid;
 mod groups;
 mod headline;
