@@ -107,7 +107,10 @@ fn issue14_the_breakdowns_table_report_section_and_chart_hold_the_summarys_figur
     assert_eq!(reduction, prepay.reduction_wd.as_ref().unwrap().mean);
     let html = std::fs::read_to_string(run.dir.join("report.html")).unwrap();
     assert!(html.contains("<section id=\"groups\""));
-    assert!(html.contains(&format!("{:+.2}", prepay.reduction_wd.as_ref().unwrap().mean)), "prepayment reduction shown");
+    assert!(
+        html.contains(&format!("{:+.2}", prepay.reduction_wd.as_ref().unwrap().mean)),
+        "prepayment reduction shown"
+    );
     assert!(run.dir.join("charts/breakdown_reduction.svg").is_file());
     let md = std::fs::read_to_string(run.dir.join("summary.md")).unwrap();
     assert!(md.contains("Who gains, group by group"));

@@ -161,11 +161,11 @@ fn issue14_the_workbook_opens_and_matches_the_tables() {
     let mut book: Xlsx<_> = open_workbook(out.join("tables.xlsx")).expect("tables.xlsx opens");
     assert_eq!(
         book.sheet_names(),
-        ["README", "dormancy_distribution", "weekly", "manual_weekly", "populations", "per_replication"]
+        ["README", "dormancy_distribution", "weekly", "manual_weekly", "populations", "breakdowns", "per_replication"]
     );
     let readme = book.worksheet_range("README").unwrap();
     assert!(readme.rows().any(|r| r.iter().any(|c| c.to_string().contains("simulation noise only"))));
-    for stem in ["dormancy_distribution", "weekly", "manual_weekly", "populations", "per_replication"] {
+    for stem in ["dormancy_distribution", "weekly", "manual_weekly", "populations", "breakdowns", "per_replication"] {
         let df = read_parquet(&out.join(format!("{stem}.parquet")));
         let sheet = book.worksheet_range(stem).unwrap();
         let rows: Vec<&[Data]> = sheet.rows().collect();

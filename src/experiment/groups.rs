@@ -66,7 +66,8 @@ const PAYMENT: [(&str, &str); 2] = [("credit", "Credit"), ("prepayment", "Prepay
 
 /// Every group of the scenario, dimension by dimension (the order of the counts and of the tables).
 pub fn keys(s: &Scenario) -> Vec<GroupKey> {
-    let key = |dimension, name: &str, label: &str| GroupKey { dimension, name: name.to_string(), label: label.to_string() };
+    let key =
+        |dimension, name: &str, label: &str| GroupKey { dimension, name: name.to_string(), label: label.to_string() };
     let mut out: Vec<GroupKey> =
         Population::ALL.iter().map(|p| key(Dimension::Population, p.name(), p.label())).collect();
     out.extend(s.fleet.cohorts.iter().map(|c| key(Dimension::Cohort, &c.name, &c.name)));

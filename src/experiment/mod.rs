@@ -5,9 +5,9 @@
 //! the requested size and are collected in replication order, so results do not depend on the thread count.
 
 pub mod breakdown;
-pub mod groups;
 mod check;
 pub mod compare;
+pub mod groups;
 pub mod metric;
 pub mod per_replication;
 pub mod plan;

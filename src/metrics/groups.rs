@@ -77,7 +77,10 @@ mod tests {
         // matched episodes, mean reduction 2.5; the option's own episodes average (20 + 12) / 2 = 16 WD.
         let ep = |wd: u16, end| Tracked { since: 1, stage_wd: [wd, 0, 0, 0, 0, 0, 0], end, ..Tracked::default() };
         let mut g = GroupCounts::default();
-        for (b, o) in [(ep(27, EpisodeEnd::Migrated), ep(20, EpisodeEnd::Migrated)), (ep(10, EpisodeEnd::Open), ep(12, EpisodeEnd::Open))] {
+        for (b, o) in [
+            (ep(27, EpisodeEnd::Migrated), ep(20, EpisodeEnd::Migrated)),
+            (ep(10, EpisodeEnd::Open), ep(12, EpisodeEnd::Open)),
+        ] {
             g.add_episode(&o);
             g.add_pair(&b, &o);
         }

@@ -25,7 +25,8 @@ pub fn breakdowns_frame(summary: &Summary) -> DataFrame {
     let text = |f: &dyn Fn(&crate::experiment::groups::GroupSummary) -> String| -> Vec<String> {
         rows.iter().map(f).collect()
     };
-    let num = |f: &dyn Fn(&crate::experiment::groups::GroupSummary) -> f64| -> Vec<f64> { rows.iter().map(f).collect() };
+    let num =
+        |f: &dyn Fn(&crate::experiment::groups::GroupSummary) -> f64| -> Vec<f64> { rows.iter().map(f).collect() };
     let dormant = |i: usize| num(&|r| ends(Some(&r.dormant_wd))[i]);
     let reduction = |i: usize| num(&|r| ends(r.reduction_wd.as_ref())[i]);
     let columns = vec![

@@ -23,9 +23,9 @@ mod tables;
 pub mod uncertainty;
 pub mod workbook;
 
+pub use breakdown_table::breakdowns_frame;
 pub use console::render_summary;
 pub use manifest::{Manifest, sha256_hex};
-pub use breakdown_table::breakdowns_frame;
 pub use population_table::populations_frame;
 pub use rundir::{RunDir, UNCERTAINTY_FILE};
 pub use staging::{Staging, abandon_all, check_destination, check_same_scenario, recover};

@@ -137,9 +137,11 @@ impl Breakdown {
             .rows
             .iter()
             .filter_map(|r| match r {
-                Row::Group { label, points } => {
-                    points.iter().find(|p| p.option == 1).filter(|p| p.mean.is_finite()).map(|p| (label.as_str(), p.mean))
-                }
+                Row::Group { label, points } => points
+                    .iter()
+                    .find(|p| p.option == 1)
+                    .filter(|p| p.mean.is_finite())
+                    .map(|p| (label.as_str(), p.mean)),
                 Row::Heading(_) => None,
             })
             .collect();
@@ -160,7 +162,9 @@ impl Plot for Breakdown {
         let compared = self.options.get(1).cloned().unwrap_or_default();
         let extremes = match self.extremes() {
             Some((hi, h, lo, l)) => {
-                format!(" Under {compared} the largest reduction is {h:.1} WD ({hi}) and the smallest {l:.1} WD ({lo}).")
+                format!(
+                    " Under {compared} the largest reduction is {h:.1} WD ({hi}) and the smallest {l:.1} WD ({lo})."
+                )
             }
             None => String::new(),
         };
@@ -208,7 +212,10 @@ impl Plot for Breakdown {
             match row {
                 Row::Heading(_) if i > 0 => {
                     let y = (n - 1 - i) as f64 + 0.5;
-                    chart.draw_series(std::iter::once(PathElement::new([(lo, y), (hi, y)], style::AXIS.stroke_width(1))))?;
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        [(lo, y), (hi, y)],
+                        style::AXIS.stroke_width(1),
+                    )))?;
                 }
                 Row::Heading(_) => {}
                 Row::Group { points, .. } => {

@@ -114,5 +114,9 @@ pub fn section(s: &Summary) -> Option<Section> {
         caption: "Dormancy and paired reduction by group (tracked episodes; shares of the option's episodes)".into(),
         table: table(s),
     });
-    Some(Section { id: "groups", title: "Who gains, group by group: cohort, SMSO, supplier and payment".into(), blocks })
+    Some(Section {
+        id: "groups",
+        title: "Who gains, group by group: cohort, SMSO, supplier and payment".into(),
+        blocks,
+    })
 }
