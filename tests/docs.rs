@@ -50,7 +50,11 @@ fn documented_compare(dir: &Path) -> String {
     compare.arg("compare").arg(dir).arg(&slow).arg("--out").arg(&out);
     let cmp = compare.output().expect("dormsim compare runs");
     assert!(cmp.status.success(), "{}", String::from_utf8_lossy(&cmp.stderr));
-    String::from_utf8(cmp.stdout).expect("UTF-8 console")
+    // The folders as the docs name them, not the test's temporary ones.
+    String::from_utf8(cmp.stdout)
+        .expect("UTF-8 console")
+        .replace(&dir.display().to_string(), "output/baseline-2020")
+        .replace(&slow.display().to_string(), "output/slow-dcc-readiness")
 }
 
 /// The text SOURCE stands for, from the run in `dir` with console `console`.
