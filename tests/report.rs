@@ -173,6 +173,7 @@ fn the_report_and_summary_have_the_population_stage_notified_date_and_fast_track
     let summary = read_summary(&out);
     let headings = [
         "Who gains: dormancy by population",
+        "Who gains, group by group: cohort, SMSO, supplier and payment",
         "What dormancy is spent on",
         "Notified dates kept",
         "Fast-track share (the consultation&#39;s 7%)",
@@ -212,11 +213,15 @@ fn the_report_and_summary_have_the_population_stage_notified_date_and_fast_track
     assert!(lead < mixed);
     assert!(findings.contains("7 Working Days"), "expedited against prioritised, the consultation's 7 WD");
 
-    // The decomposition chart sits in its section as Figure 1 with a text alternative; every inlined chart has one.
+    // The breakdown chart sits in its section as Figure 1, the decomposition chart in its own as Figure 2, each with
+    // a text alternative; every inlined chart has one.
+    let groups = &html[html.find("id=\"groups\"").unwrap()..html.find("id=\"decomposition\"").unwrap()];
+    assert!(groups.contains("<figure id=\"fig-breakdown_reduction\">"));
+    assert!(groups.contains("<strong>Figure 1.</strong>"));
     let section = &html[html.find("id=\"decomposition\"").unwrap()..html.find("id=\"notified\"").unwrap()];
     assert!(section.contains("<figure id=\"fig-dormancy_decomposition\">"));
-    assert!(section.contains("<strong>Figure 1.</strong>"));
-    assert_eq!(html.matches("<figure").count(), 7, "each chart once");
+    assert!(section.contains("<strong>Figure 2.</strong>"));
+    assert_eq!(html.matches("<figure").count(), 8, "each chart once");
     assert_eq!(html.matches("<svg").count(), html.matches("role=\"img\" aria-label=\"").count());
     assert!(md.contains("](charts/dormancy_decomposition.png)"), "summary.md links the chart with alt text");
 }
@@ -257,7 +262,7 @@ fn issue14_every_chart_in_the_report_and_the_summary_has_a_text_alternative_with
         .unwrap()
         .filter_map(|e| e.unwrap().file_name().to_str().and_then(|n| n.strip_suffix(".svg")).map(String::from))
         .collect();
-    assert_eq!(charts.len(), 7, "{charts:?}");
+    assert_eq!(charts.len(), 8, "{charts:?}");
     // In the report each chart is an inline SVG whose opening tag names it (role="img", aria-label) and whose
     // first child is a <title> with the same text; each text states a finding with numbers, not only a title.
     assert_eq!(html.matches("<svg").count(), charts.len());
