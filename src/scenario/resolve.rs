@@ -358,9 +358,11 @@ pub fn resolve(raw: &RawScenario) -> R<Scenario> {
     };
     check_every_smso_is_operated(&scenario)?;
     // The document as written, for the sections that name its keys (built once, only when one is there).
-    let doc = (raw.sensitivity.is_some() || raw.assumptions.is_some())
-        .then(|| toml::Table::try_from(raw).unwrap_or_default())
-        .unwrap_or_default();
+    let doc = if raw.sensitivity.is_some() || raw.assumptions.is_some() {
+        toml::Table::try_from(raw).unwrap_or_default()
+    } else {
+        toml::Table::default()
+    };
     if let Some(sens) = &raw.sensitivity {
         check_sensitivity(sens, &super::locate::numeric_leaves(&doc))?;
     }
