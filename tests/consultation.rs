@@ -87,7 +87,7 @@ fn issue11_the_status_quo_never_sends_its_notice_less_than_16_working_days_after
     let calendar = calendar_for(&s);
     let episodes: Vec<_> = tracked(&s, 0)
         .into_iter()
-        .filter(|t| t.population == Population::FastTrackEligible && t.end == EpisodeEnd::Migrated)
+        .filter(|t| t.population() == Population::FastTrackEligible && t.end() == EpisodeEnd::Migrated)
         .collect();
     assert!(episodes.len() > 500, "{} episodes", episodes.len());
     for t in &episodes {

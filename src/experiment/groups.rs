@@ -97,7 +97,7 @@ impl Layout {
     fn groups(&self, s: &Scenario, inst: &Installation, t: &Tracked) -> [usize; DIMENSIONS] {
         let challenger = s.suppliers.get(t.supplier as usize).is_some_and(|x| x.operates_mask == 0);
         [
-            t.population as usize,
+            t.population() as usize,
             self.cohort + s.dmcs[inst.dmc as usize].cohort,
             self.smso + inst.smso as usize,
             self.supplier_group + usize::from(challenger),

@@ -135,7 +135,7 @@ pub fn run_replication_with_progress(
             ..pair(&base.site_dormant_wd, &o.site_dormant_wd)
         })
         .collect();
-    let groups = outcomes.iter().map(|o| groups::count(s, &fleet, &base.tracked, &o.tracked)).collect();
+    let groups = outcomes.par_iter().map(|o| groups::count(s, &fleet, &base.tracked, &o.tracked)).collect();
     ReplicationResult {
         replication,
         options: outcomes.into_iter().map(|o| o.metrics).collect(),

@@ -124,13 +124,17 @@ pub enum EpisodeEnd {
 
 /// An installation's tracked episode (its backlog episode, or its first episode that began in the run): the unit
 /// on which options are paired. Working days inside the horizon, by stage.
+///
+/// One is kept per installation and option for the whole run, so it is packed into 20 bytes: the population (2 bits)
+/// and how the episode ended (2 bits) share one byte (`kind`), read through [`Tracked::population`] and
+/// [`Tracked::end`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tracked {
     /// Start day (`i32::MIN` = the installation had no tracked episode).
     pub since: i32,
     pub stage_wd: [u16; STAGES],
-    pub population: Population,
-    pub end: EpisodeEnd,
+    /// `Population as u8` in bits 0–1, `EpisodeEnd as u8` in bits 2–3.
+    kind: u8,
     /// Electricity supplier when the episode began: the gaining supplier that made it dormant (in-run episodes) or
     /// the supplier holding it at the start (backlog); index into the scenario's suppliers.
     pub supplier: u8,
@@ -138,19 +142,34 @@ pub struct Tracked {
 
 impl Default for Tracked {
     fn default() -> Self {
-        Self {
-            since: i32::MIN,
-            stage_wd: [0; STAGES],
-            population: Population::FastTrackEligible,
-            end: EpisodeEnd::Open,
-            supplier: 0,
-        }
+        Self { since: i32::MIN, stage_wd: [0; STAGES], kind: 0, supplier: 0 }
     }
 }
 
 impl Tracked {
+    /// An open episode of `population` starting on `since`, begun with `supplier`.
+    pub fn new(since: i32, population: Population, supplier: u8) -> Self {
+        Self { since, stage_wd: [0; STAGES], kind: population as u8, supplier }
+    }
+
     pub fn exists(&self) -> bool {
         self.since != i32::MIN
+    }
+
+    pub fn population(&self) -> Population {
+        Population::ALL[usize::from(self.kind & 3)]
+    }
+
+    pub fn end(&self) -> EpisodeEnd {
+        match self.kind >> 2 {
+            0 => EpisodeEnd::Open,
+            1 => EpisodeEnd::Migrated,
+            _ => EpisodeEnd::Reactivated,
+        }
+    }
+
+    pub fn set_end(&mut self, end: EpisodeEnd) {
+        self.kind = (self.kind & 3) | ((end as u8) << 2);
     }
 
     pub fn total_wd(&self) -> u32 {
@@ -174,7 +193,7 @@ pub struct PopulationMetrics {
 impl PopulationMetrics {
     pub fn add(&mut self, t: &Tracked) {
         self.episodes += 1;
-        match t.end {
+        match t.end() {
             EpisodeEnd::Open => self.censored += 1,
             EpisodeEnd::Migrated => self.migrated += 1,
             EpisodeEnd::Reactivated => self.reactivated += 1,
@@ -247,9 +266,9 @@ pub fn pair_populations(base: &[Tracked], option: &[Tracked]) -> [PopulationPair
     let mut out = [PopulationPair::default(); POPULATIONS];
     for (b, o) in base.iter().zip(option) {
         match (b.exists(), o.exists()) {
-            (true, true) if b.since == o.since => out[b.population as usize].add(b, o),
-            (true, _) => out[b.population as usize].unmatched += 1,
-            (false, true) => out[o.population as usize].unmatched += 1,
+            (true, true) if b.since == o.since => out[b.population() as usize].add(b, o),
+            (true, _) => out[b.population() as usize].unmatched += 1,
+            (false, true) => out[o.population() as usize].unmatched += 1,
             (false, false) => {}
         }
     }
@@ -262,6 +281,19 @@ mod tests {
 
     fn ep(stage_wd: [u16; STAGES]) -> Tracked {
         Tracked { since: 3, stage_wd, ..Tracked::default() }
+    }
+
+    #[test]
+    fn a_tracked_episode_fits_in_twenty_bytes_and_keeps_its_population_and_end() {
+        // One per installation and option for the whole run: 14 million × 3 options at GB scale.
+        assert_eq!(std::mem::size_of::<Tracked>(), 20);
+        for p in Population::ALL {
+            for e in [EpisodeEnd::Open, EpisodeEnd::Migrated, EpisodeEnd::Reactivated] {
+                let mut t = Tracked::new(5, p, 3);
+                t.set_end(e);
+                assert_eq!((t.population(), t.end(), t.supplier, t.since), (p, e, 3, 5));
+            }
+        }
     }
 
     #[test]

@@ -29,8 +29,8 @@ impl GroupCounts {
     /// Count one of the option's own episodes.
     pub fn add_episode(&mut self, t: &Tracked) {
         self.episodes += 1;
-        self.migrated += u64::from(t.end == EpisodeEnd::Migrated);
-        self.censored += u64::from(t.end == EpisodeEnd::Open);
+        self.migrated += u64::from(t.end() == EpisodeEnd::Migrated);
+        self.censored += u64::from(t.end() == EpisodeEnd::Open);
         self.dormant_wd += u64::from(t.total_wd());
     }
 
@@ -75,7 +75,12 @@ mod tests {
     fn a_group_counts_its_episodes_and_the_pairs_it_shares_with_the_baseline() {
         // Baseline 27 WD, option 20 WD (faster by 7) and a second pair 10 → 12 (slower by 2): Σ saved = 5 over 2
         // matched episodes, mean reduction 2.5; the option's own episodes average (20 + 12) / 2 = 16 WD.
-        let ep = |wd: u16, end| Tracked { since: 1, stage_wd: [wd, 0, 0, 0, 0, 0, 0], end, ..Tracked::default() };
+        let ep = |wd: u16, end| {
+            let mut t = Tracked::new(1, crate::metrics::Population::FastTrackEligible, 0);
+            t.stage_wd[0] = wd;
+            t.set_end(end);
+            t
+        };
         let mut g = GroupCounts::default();
         for (b, o) in [
             (ep(27, EpisodeEnd::Migrated), ep(20, EpisodeEnd::Migrated)),

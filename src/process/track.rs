@@ -33,8 +33,7 @@ impl Sim<'_> {
         st.stage_since = day;
         let supplier = st.elec_supplier;
         if self.is_tracked(site) {
-            self.tracked[site as usize] =
-                Tracked { since: day, population: self.population(site, day), supplier, ..Tracked::default() };
+            self.tracked[site as usize] = Tracked::new(day, self.population(site, day), supplier);
         }
     }
 
@@ -76,8 +75,8 @@ impl Sim<'_> {
         }
         self.flush_stage(site, day);
         let t = &mut self.tracked[site as usize];
-        t.end = end;
-        self.metrics.populations[t.population as usize].add(t);
+        t.set_end(end);
+        self.metrics.populations[t.population() as usize].add(t);
     }
 
     /// A successful dormant migration on `day`: was it on the first notified date, and if not, why not.
