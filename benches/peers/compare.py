@@ -33,6 +33,7 @@ def parse_args():
     p.add_argument("--sizes", default="200000,2000000", help="installations, comma-separated (at most 2000000)")
     p.add_argument("--repeat", type=int, default=1, help="runs per tool and size; the fastest is reported")
     p.add_argument("--threads", type=int, default=2, help="dormsim worker threads (default 2)")
+    p.add_argument("--seed", type=int, help="seed for both tools (default: each file's own, 15)")
     return p.parse_args()
 
 
@@ -46,8 +47,13 @@ def timed(cmd):
     return done.stdout, wall
 
 
-def run_peer(n, repeat):
-    runs = [timed([sys.executable, HERE / "simpy_core.py", "--sites", str(n)]) for _ in range(repeat)]
+def seed_args(seed):
+    return [] if seed is None else ["--seed", str(seed)]
+
+
+def run_peer(n, repeat, seed):
+    cmd = [sys.executable, HERE / "simpy_core.py", "--sites", str(n)] + seed_args(seed)
+    runs = [timed(cmd) for _ in range(repeat)]
     stdout, wall = min(runs, key=lambda r: r[1])
     peer = json.loads(stdout)
     options = {o["option"]: o for o in peer["options"]}
@@ -64,9 +70,10 @@ def run_peer(n, repeat):
     return {"tool": "simpy", "wall": wall, "options": stats, "raw": peer}
 
 
-def run_dormsim(binary, n, out, threads, repeat):
+def run_dormsim(binary, n, out, threads, repeat, seed):
     folder = Path(out) / f"dormsim-{n}"
     cmd = [binary, "run", HERE / "peer.toml", "--sites", str(n), "--out", folder, "--threads", str(threads), "-q"]
+    cmd += seed_args(seed)
     wall = min(timed(cmd)[1] for _ in range(repeat))
     summary = json.loads((folder / "summary.json").read_text())
     moments = distribution_moments(folder / "dormancy_distribution.csv")
@@ -164,8 +171,8 @@ def main():
         load = os.getloadavg()[0]
         if load > 1.5:
             print(f"warning: load average {load:.2f}: other work is running, wall times will be slower")
-        peer = run_peer(n, args.repeat)
-        dormsim = run_dormsim(args.dormsim, n, args.out, args.threads, args.repeat)
+        peer = run_peer(n, args.repeat, args.seed)
+        dormsim = run_dormsim(args.dormsim, n, args.out, args.threads, args.repeat, args.seed)
         params = peer["raw"]["parameters"]
         checks = {name: agreement(peer, dormsim, name, params) for name in OPTIONS}
         print_size(n, peer, dormsim, checks, load)

@@ -2,7 +2,7 @@
 # Peer benchmark (issue 15): the simplified core process in SimPy (simpy_core.py) and in dormsim (peer.toml), timed
 # wall-clock at 200 000 and 2 000 000 installations, with their mean dormancy per option and whether they agree.
 #
-#   benches/peers/run.sh [--sizes 200000,2000000] [--repeat N] [--threads N] [--out DIR]
+#   benches/peers/run.sh [--sizes 200000,2000000] [--repeat N] [--threads N] [--seed N] [--out DIR]
 #
 # Needs python3 (3.8 or later) and a Rust toolchain. It builds dormsim (`cargo build --release`, a no-op when up to
 # date) and uses SimPy from python3 if it is installed there; otherwise it creates a virtual environment in
