@@ -157,7 +157,10 @@ def print_size(n, peer, dormsim, checks, load):
 
 def main():
     args = parse_args()
-    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    try:
+        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        sizes = []
     if not sizes or any(n < 1000 or n > 2_000_000 for n in sizes):
         sys.exit("compare.py: --sizes: installations from 1000 to 2000000 (peer.toml's fleet.represents)")
     Path(args.out).mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --out) out=${2:?--out needs a folder}; shift 2 ;;
         --out=*) out=${1#--out=}; shift ;;
-        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) shift ;;
     esac
 done
