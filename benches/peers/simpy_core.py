@@ -65,7 +65,7 @@ def simulate_option(args, name, cycle_days, notice_days):
     firmware_rng = random.Random(args.seed + 1)
     switch_rate_per_day = args.annual_rate / 365.25
     stats = {"dormancy": [], "firmware_wait": [], "waited_for_firmware": 0, "dormant": 0}
-    can_go_dormant = [args.sites]
+    can_go_dormant = args.sites  # smart installations not yet dormant or migrated
 
     def configure():
         requested = env.now
@@ -89,10 +89,11 @@ def simulate_option(args, name, cycle_days, notice_days):
             stats["waited_for_firmware"] += 1
 
     def switches():
-        while can_go_dormant[0] > 0:
-            yield env.timeout(switch_rng.expovariate(can_go_dormant[0] * switch_rate_per_day))
+        nonlocal can_go_dormant
+        while can_go_dormant > 0:
+            yield env.timeout(switch_rng.expovariate(can_go_dormant * switch_rate_per_day))
             if switch_rng.random() < args.dormancy_probability:
-                can_go_dormant[0] -= 1
+                can_go_dormant -= 1
                 stats["dormant"] += 1
                 env.process(episode(env.now))
 
