@@ -16,9 +16,9 @@ This is the *peer* of `benches/peers/peer.toml` (the same process in dormsim): s
 
 Time is continuous, in days; every day is a working day. Dormancy = migration time - switch time, over the episodes
 that began after `--warmup-days` (the firmware queue starts empty) and were migrated before `--horizon-days`
-(`env.run(until=...)` leaves events at exactly the horizon unprocessed). Prints one JSON object: the parameters and, per option, the
-episodes, mean dormancy with its 95% confidence interval (normal approximation, episodes taken as independent),
-mean firmware wait, the share of migrations that waited for the firmware, and the wall-clock seconds.
+(`env.run(until=...)` leaves events at exactly the horizon unprocessed). Prints one JSON object: the parameters and,
+per option, the episodes, mean dormancy with its 95% confidence interval (normal approximation, episodes taken as
+independent), mean firmware wait, the share of migrations that waited for the firmware, and the wall-clock seconds.
 """
 
 import argparse
