@@ -193,12 +193,20 @@ pub fn generate(s: &Scenario, fleet: &[Installation], streams: &Streams) -> CosH
             let to = gaining_supplier(&share, &mut rng, groups.supplier[g]);
             let delay = s.switching.registration_to_ssd_days.sample(&mut rng).round() as i32;
             let ssd = day + delay.max(0);
-            groups.pending[g] = true;
-            if ssd < horizon {
-                due[(ssd + LEAD_IN_DAYS) as usize].push((g as u32, to));
-            }
             if ssd >= 0 {
                 events.push(groups.switch(g, day, ssd, to, false));
+            }
+            if ssd == day {
+                // Effective today: today's due list has already been applied, so apply it now (queued, it would
+                // never be applied and the group would stay pending: no second switch ever; issue 15's peer work).
+                if day >= 0 {
+                    groups.supplier[g] = to;
+                }
+            } else {
+                groups.pending[g] = true;
+                if ssd < horizon {
+                    due[(ssd + LEAD_IN_DAYS) as usize].push((g as u32, to));
+                }
             }
         }
     }
@@ -274,6 +282,24 @@ mod tests {
         let (_, _, h) = history(&["fleet.installations=50000", "fleet.split_supply_share=0"]);
         let n = h.events.iter().filter(|c| (0..365).contains(&c.registration_day)).count() as f64;
         assert!((n - 9_900.0).abs() < 400.0, "{n}");
+    }
+
+    #[test]
+    fn issue15_a_switch_effective_on_its_registration_day_leaves_the_installation_free_to_switch_again() {
+        // With no registration-to-SSD delay a switch is effective the day it is registered. Before the fix it was
+        // queued on a due list already applied that day, so its group stayed pending for ever and never switched
+        // again. Now switches per group over the two-year horizon are ≈ Poisson(0.2 × 2 = 0.4), so
+        // P(two or more) = 1 − e^−0.4 × 1.4 ≈ 6%: ≈ 1 200 of 20 000 (before the fix: 0). The bound leaves a wide margin.
+        let (_, _, h) = history(&[
+            "fleet.installations=20000",
+            "fleet.split_supply_share=0",
+            "switching.registration_to_ssd_days=0",
+        ]);
+        let twice = (0..20000).filter(|&s| h.of_site(s).len() >= 2).count();
+        assert!(twice > 800, "{twice} installations switched more than once");
+        for c in &h.events {
+            assert_eq!(c.ssd_day, c.registration_day);
+        }
     }
 
     #[test]
