@@ -6,8 +6,8 @@
 //! shared by the console and the report.
 
 use super::sweep::{SweepArtifacts, draw_chart};
-use super::tables::{nan_to_null, write_csv, write_parquet};
-use super::{Manifest, OutputError, in_staging, write_json};
+use super::tables::nan_to_null;
+use super::{Manifest, OutputError, in_staging};
 use crate::experiment::metric::unit;
 use crate::experiment::plan::{Diagnosis, Outcome, Plan, Verdict};
 use crate::experiment::sweep::{Grid, SweepRow};
@@ -58,14 +58,7 @@ pub fn write_plan(
 ) -> Result<Vec<PathBuf>, OutputError> {
     in_staging(out_dir, |dir| {
         let mut df = plan_frame(p);
-        let mut files = vec![
-            write_csv(&mut df, &dir.join("plan.csv"))?,
-            write_parquet(&mut df, &dir.join("plan.parquet"))?,
-            super::workbook::write_tables(dir, "dormsim plan", manifest, &[("plan", &df)])?,
-        ];
-        write_json(&dir.join(PLAN_FILE), p)?;
-        files.push(PLAN_FILE.to_string());
-        files.extend(super::studies::write_common(dir, manifest, scenario_text)?);
+        let mut files = super::studies::write_study(dir, "plan", &mut df, PLAN_FILE, p, manifest, scenario_text)?;
         files.extend(report(p, manifest, dir)?);
         Ok(files)
     })

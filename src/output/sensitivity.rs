@@ -6,8 +6,8 @@
 //! atomically. The study is ranked once; everything here renders it.
 
 use super::charts::tornado;
-use super::tables::{nan_to_null, write_csv, write_parquet};
-use super::{Manifest, OutputError, in_staging, write_json};
+use super::tables::nan_to_null;
+use super::{Manifest, OutputError, in_staging};
 use crate::experiment::sensitivity::{Effect, Group, ParameterResult, SensitivityStudy};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
@@ -61,14 +61,8 @@ pub fn write_sensitivity(
 ) -> Result<Vec<PathBuf>, OutputError> {
     in_staging(out_dir, |dir| {
         let mut df = sensitivity_frame(s);
-        let mut files = vec![
-            write_csv(&mut df, &dir.join("sensitivity.csv"))?,
-            write_parquet(&mut df, &dir.join("sensitivity.parquet"))?,
-            super::workbook::write_tables(dir, "dormsim sensitivity", manifest, &[("sensitivity", &df)])?,
-        ];
-        write_json(&dir.join(SENSITIVITY_FILE), s)?;
-        files.push(SENSITIVITY_FILE.to_string());
-        files.extend(super::studies::write_common(dir, manifest, scenario_text)?);
+        let mut files =
+            super::studies::write_study(dir, "sensitivity", &mut df, SENSITIVITY_FILE, s, manifest, scenario_text)?;
         files.extend(report(s, manifest, dir)?);
         Ok(files)
     })

@@ -20,6 +20,28 @@ pub fn write_common(dir: &Path, manifest: &Manifest, scenario_text: &str) -> Res
     Ok(vec!["manifest.json".into(), "scenario.toml".into()])
 }
 
+/// A study's own files into `dir`: its table `stem` as CSV, Parquet and `tables.xlsx` (README naming `dormsim
+/// {stem}`), its result as `result_file`, `manifest.json` and `scenario.toml`; return their names.
+pub fn write_study<T: serde::Serialize>(
+    dir: &Path,
+    stem: &str,
+    df: &mut polars::prelude::DataFrame,
+    result_file: &str,
+    result: &T,
+    manifest: &Manifest,
+    scenario_text: &str,
+) -> Result<Vec<String>, OutputError> {
+    let mut files = vec![
+        super::tables::write_csv(df, &dir.join(format!("{stem}.csv")))?,
+        super::tables::write_parquet(df, &dir.join(format!("{stem}.parquet")))?,
+        super::workbook::write_tables(dir, &format!("dormsim {stem}"), manifest, &[(stem, df)])?,
+    ];
+    write_json(&dir.join(result_file), result)?;
+    files.push(result_file.to_string());
+    files.extend(write_common(dir, manifest, scenario_text)?);
+    Ok(files)
+}
+
 /// The study command recorded in a folder's manifest (`None` for a run).
 pub fn command(manifest: &Manifest) -> Option<String> {
     manifest.study.as_ref()?.get("command")?.as_str().map(str::to_string)

@@ -6,8 +6,7 @@
 
 use super::charts::Chart;
 use super::charts::style::{AXIS, GRID, INK, MUTED, SIZE, bold, option_colour, register_fonts, text};
-use super::tables::{write_csv, write_parquet};
-use super::{Manifest, OutputError, in_staging, write_json};
+use super::{Manifest, OutputError, in_staging};
 use crate::experiment::sweep::{Grid, SweepRow, SweepStudy};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -85,14 +84,7 @@ pub fn write_sweep(
 ) -> Result<Vec<PathBuf>, OutputError> {
     in_staging(out_dir, |dir| {
         let mut df = sweep_frame(&study.grid, &study.rows);
-        let mut files = vec![
-            write_csv(&mut df, &dir.join("sweep.csv"))?,
-            write_parquet(&mut df, &dir.join("sweep.parquet"))?,
-            super::workbook::write_tables(dir, "dormsim sweep", manifest, &[("sweep", &df)])?,
-        ];
-        write_json(&dir.join(SWEEP_FILE), study)?;
-        files.push(SWEEP_FILE.to_string());
-        files.extend(super::studies::write_common(dir, manifest, scenario_text)?);
+        let mut files = super::studies::write_study(dir, "sweep", &mut df, SWEEP_FILE, study, manifest, scenario_text)?;
         files.extend(report(study, manifest, dir)?);
         Ok(files)
     })
