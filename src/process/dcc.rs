@@ -5,7 +5,7 @@
 //! for the day (at most `dcc.dormant_share` × C, booked when their notices went out); the active programme takes
 //! everything else, including booked slots given back by cancelled plans.
 
-use super::site::NO_DAY;
+use super::site::{NO_DAY, flag};
 use super::{ACTIVE_MINUTE, BATCH_MINUTE, CHECK_MINUTE, Event, ManualCase, Phase, QueuedMigration, Sim};
 use crate::engine::{at, prefetch};
 use crate::metrics::Stage;
@@ -52,7 +52,7 @@ impl Sim<'_> {
             return;
         }
         let st = &mut self.sites[site as usize];
-        if !st.configured {
+        if !st.has(flag::CONFIGURED) {
             // The SLA was missed (or a failed attempt is being retried): DCC re-plans and re-notifies.
             st.phase = Phase::AwaitingConfig;
             let reason = if st.firmware_failures > 0 { Stage::Retry } else { Stage::FirmwareLate };
@@ -183,7 +183,7 @@ impl Sim<'_> {
                 prefetch(&self.sites, ahead as usize);
             }
             let st = &self.sites[site as usize];
-            if st.phase != Phase::Active || st.active_removed {
+            if st.phase != Phase::Active || st.has(flag::ACTIVE_REMOVED) {
                 continue;
             }
             used += 1;
@@ -210,7 +210,7 @@ impl Sim<'_> {
 
     pub(super) fn on_active_retry(&mut self, site: u32) {
         let st = &self.sites[site as usize];
-        if st.phase == Phase::Active && !st.active_removed {
+        if st.phase == Phase::Active && !st.has(flag::ACTIVE_REMOVED) {
             self.active_queue.push_back(site);
             self.ensure_batch(self.today());
         }

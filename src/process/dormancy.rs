@@ -2,7 +2,7 @@
 //! fuel is a partial loss of smart function), R9 and R19 (switches during a migration), R10 (removal from an active
 //! migration), R11 (prepayment credit mode), R16 (split supply).
 
-use super::site::NO_DAY;
+use super::site::{NO_DAY, flag};
 use super::{Event, ManualCase, Phase, REMOVAL_MINUTE, Sim};
 use crate::arrivals::Cos;
 use crate::engine::at;
@@ -36,10 +36,10 @@ impl Sim<'_> {
 
     /// R4: the installation starts (`on`) or stops being partly dormant on `day`.
     pub(super) fn partial_change(&mut self, site: u32, day: i32, on: bool) {
-        if self.sites[site as usize].partial == on {
+        if self.sites[site as usize].has(flag::PARTIAL) == on {
             return;
         }
-        self.sites[site as usize].partial = on;
+        self.sites[site as usize].set(flag::PARTIAL, on);
         let day = day.clamp(0, self.horizon());
         self.partial.change(day, on, &mut self.metrics.partial_site_days);
         if on {
@@ -53,11 +53,11 @@ impl Sim<'_> {
         st.dormant_since = day;
         st.episode = st.episode.wrapping_add(1);
         st.migration_failures = 0;
-        st.fast_track = false;
+        st.set(flag::FAST_TRACK, false);
         st.notified_day = NO_DAY;
         st.missed = None;
         st.phase = Phase::AwaitingEpcl;
-        self.ever_dormant[site as usize] = true;
+        self.sites[site as usize].set(flag::EVER_DORMANT, true);
         if day >= 0 {
             self.metrics.record_new_dormant(day);
         }
@@ -155,7 +155,7 @@ impl Sim<'_> {
         let f = &mut self.metrics.funnel;
         f.dormancy_causing += 1;
         f.listed_at_ssd += u64::from(listed);
-        f.fast_tracked += u64::from(self.sites[site as usize].fast_track);
+        f.fast_tracked += u64::from(self.sites[site as usize].has(flag::FAST_TRACK));
         self.prepayment_mode_switch(site, day, losing);
     }
 
@@ -180,7 +180,10 @@ impl Sim<'_> {
     /// active migration may bring such a request from the gaining supplier, on a day in the window.
     fn maybe_active_removal(&mut self, site: u32, day: i32, gaining: u8) {
         let p = self.s.suppliers[gaining as usize].removal_probability;
-        if p <= 0.0 || self.installation(site).active_day == NOT_SCHEDULED || self.sites[site as usize].active_removed {
+        if p <= 0.0
+            || self.installation(site).active_day == NOT_SCHEDULED
+            || self.sites[site as usize].has(flag::ACTIVE_REMOVED)
+        {
             return;
         }
         let mut rng = self.ctx.streams.rng(Purpose::Removal, u64::from(site), day.max(0) as u32);
@@ -192,10 +195,10 @@ impl Sim<'_> {
 
     pub(super) fn on_active_removal(&mut self, site: u32) {
         let st = &mut self.sites[site as usize];
-        if st.phase == Phase::Migrated || st.active_removed {
+        if st.phase == Phase::Migrated || st.has(flag::ACTIVE_REMOVED) {
             return;
         }
-        st.active_removed = true;
+        st.set(flag::ACTIVE_REMOVED, true);
         self.manual(ManualCase::RemovalRequest, self.today());
     }
 

@@ -258,8 +258,6 @@ struct Sim<'a> {
     option: usize,
     q: EventQueue<Event>,
     sites: Vec<SiteState>,
-    ever_dormant: Vec<bool>,
-    tracked: Vec<Tracked>,
     smsos: Vec<ServerQueue<Job>>,
     ledger: Ledger,
     /// Per route (option index): installations ready for a notice, in order.
@@ -288,14 +286,11 @@ struct Sim<'a> {
     stock: Stock,
     partial: Stock,
     switches_processed: u64,
-    /// Routings per site so far (stream index for pre-notice waits).
-    plans: Vec<u16>,
 }
 
 impl<'a> Sim<'a> {
     fn new(ctx: &'a Context<'a>, option: usize) -> Self {
         let s = ctx.scenario;
-        let n = ctx.fleet.len();
         let policy_start_day = s
             .options
             .iter()
@@ -310,8 +305,6 @@ impl<'a> Sim<'a> {
             option,
             q: EventQueue::new(0),
             sites: ctx.fleet.iter().map(|i| SiteState::new(i.elec_supplier, i.gas_supplier)).collect(),
-            ever_dormant: vec![false; n],
-            tracked: vec![Tracked::default(); n],
             smsos: s.smsos.iter().map(|m| ServerQueue::new(m.servers)).collect(),
             ledger: Ledger::new(
                 ctx.calendar,
@@ -337,7 +330,6 @@ impl<'a> Sim<'a> {
             stock: Stock::default(),
             partial: Stock::default(),
             switches_processed: 0,
-            plans: vec![0; n],
         }
     }
 
@@ -460,19 +452,19 @@ impl<'a> Sim<'a> {
                 self.metrics.episode_site_days += (b - a).max(0) as u64;
                 self.metrics.open_site_days += (b - a).max(0) as u64;
                 self.close_tracked(site as u32, horizon, crate::metrics::EpisodeEnd::Open);
-            } else if st.service_pending {
+            } else if st.has(site::flag::SERVICE_PENDING) {
                 self.metrics.service_pending_at_end += 1;
             }
         }
         self.stock.advance(horizon, &mut self.metrics.stock_site_days);
         self.partial.advance(horizon, &mut self.metrics.partial_site_days);
-        self.metrics.dormant_sites = self.ever_dormant.iter().filter(|&&d| d).count() as u64;
+        self.metrics.dormant_sites = self.sites.iter().filter(|s| s.has(site::flag::EVER_DORMANT)).count() as u64;
         self.metrics.events = self.q.events_processed() + self.switches_processed;
-        OptionOutcome {
-            metrics: self.metrics,
-            site_dormant_wd: self.sites.iter().map(|s| s.dormant_wd_total).collect(),
-            tracked: self.tracked,
-        }
+        let site_dormant_wd = self.sites.iter().map(|s| s.dormant_wd_total).collect();
+        // `into_iter().map().collect()` writes the 20-byte tracked episodes over the 76-byte states in their own
+        // allocation and shrinks it (std's in-place collection), so the outcome costs no second array at the peak.
+        let tracked = self.sites.iter().map(|s| s.tracked).collect();
+        OptionOutcome { metrics: self.metrics, site_dormant_wd, tracked }
     }
 
     /// Days of `[from, to)` inside the horizon.

@@ -12,7 +12,7 @@
 //! the fast track does not use goes to the active programme on the day. With `fifo` the queues are served in one
 //! order of readiness and nothing is held back.
 
-use super::site::NO_DAY;
+use super::site::{NO_DAY, flag};
 use super::{CHECK_MINUTE, Event, Job, ManualCase, NOTICE_MINUTE, Phase, QUEUE_MINUTE, Sim, Waiting};
 use crate::calendar::MINUTES_PER_DAY;
 use crate::engine::{at, day_of};
@@ -62,7 +62,7 @@ impl<'a> Sim<'a> {
         let fast_track = route == self.option && self.has_fast_track();
         let st = &mut self.sites[site as usize];
         st.route = route as u8;
-        st.fast_track = fast_track;
+        st.set(flag::FAST_TRACK, fast_track);
         st.phase = Phase::AwaitingNotice;
         let epoch = st.epoch;
         self.set_stage(site, Stage::PreNotice);
@@ -75,8 +75,8 @@ impl<'a> Sim<'a> {
         if wait.is_fixed() {
             return wait.mean().round() as i32;
         }
-        let k = self.plans[site as usize];
-        self.plans[site as usize] = k.wrapping_add(1);
+        let k = self.sites[site as usize].plans;
+        self.sites[site as usize].plans = k.wrapping_add(1);
         let mut rng = self.ctx.streams.rng(Purpose::SchedulingDelay, u64::from(site), u32::from(k));
         wait.sample(&mut rng).round() as i32
     }
@@ -105,7 +105,7 @@ impl<'a> Sim<'a> {
         }
         self.set_stage(site, Stage::Capacity);
         let route = self.sites[site as usize].route as usize;
-        if self.sites[site as usize].fast_track {
+        if self.sites[site as usize].has(flag::FAST_TRACK) {
             let day = self.today().max(0) as usize;
             if self.fast_ready.len() <= day {
                 self.fast_ready.resize(day + 1, 0);
@@ -223,7 +223,7 @@ impl<'a> Sim<'a> {
         if st.notified_day == NO_DAY {
             st.notified_day = migration_day;
         }
-        let (epoch, configured, fast) = (st.epoch, st.configured, st.fast_track);
+        let (epoch, configured, fast) = (st.epoch, st.has(flag::CONFIGURED), st.has(flag::FAST_TRACK));
         self.set_stage(site, Stage::Notice);
         if fast {
             self.fast_notices_today += 1;
@@ -254,11 +254,11 @@ impl<'a> Sim<'a> {
     }
 
     pub(super) fn on_smso_request(&mut self, site: u32, epoch: u16, retry: bool) {
-        if !self.is_live(site, epoch) || self.sites[site as usize].configured {
+        if !self.is_live(site, epoch) || self.sites[site as usize].has(flag::CONFIGURED) {
             return;
         }
         if !retry {
-            self.sites[site as usize].firmware_requested_at = self.q.now();
+            self.sites[site as usize].firmware_requested_at = minute_i32(self.q.now());
         }
         let smso = self.installation(site).smso as usize;
         let started = self.smsos[smso].arrive(Job { site, epoch });
@@ -312,8 +312,9 @@ impl<'a> Sim<'a> {
         let now = self.q.now();
         let smso = &self.s.smsos[self.installation(site).smso as usize];
         let st = &mut self.sites[site as usize];
-        st.configured = true;
-        let wait_wd = (self.cal.working_minutes_at(now) - self.cal.working_minutes_at(st.firmware_requested_at)) as f64
+        st.set(flag::CONFIGURED, true);
+        let wait_wd = (self.cal.working_minutes_at(now)
+            - self.cal.working_minutes_at(i64::from(st.firmware_requested_at))) as f64
             / MINUTES_PER_DAY as f64;
         self.metrics.firmware_wait_wd_sum += wait_wd;
         self.metrics.firmware_configs += 1;
@@ -343,4 +344,10 @@ impl<'a> Sim<'a> {
         let check_day = self.cal.sub_wd(migration_day, 1);
         self.q.schedule(at(check_day, CHECK_MINUTE), Event::MigrationDue { site, epoch });
     }
+}
+
+/// A simulation minute in the 32 bits `SiteState` keeps: the scenario's horizon (at most 36 500 days) and the
+/// calendar's year past it stay far below `i32::MAX` minutes (≈ 4 000 years).
+fn minute_i32(t: crate::engine::SimTime) -> i32 {
+    i32::try_from(t).expect("a validated horizon keeps simulation minutes within 32 bits")
 }

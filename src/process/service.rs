@@ -4,6 +4,7 @@
 //! (R12); a switch before the DCC Service Flag reached the gaining supplier leaves it not knowing that the site is
 //! enrolled (R15).
 
+use super::site::flag;
 use super::{Event, ManualCase, SERVICE_MINUTE, Sim};
 use crate::engine::at;
 use crate::fleet::GAS;
@@ -25,9 +26,9 @@ impl Sim<'_> {
         self.mode_switch_at_migration(site, day);
         let st = &mut self.sites[site as usize];
         st.migration_day = day;
-        st.dormant_migrated = true;
-        st.restored_once = false;
-        st.service_pending = true;
+        st.set(flag::DORMANT_MIGRATED, true);
+        st.set(flag::RESTORED_ONCE, false);
+        st.set(flag::SERVICE_PENDING, true);
         let updated = self.plan_restoration(site, day);
         self.certificate_chase(day, updated);
     }
@@ -51,11 +52,13 @@ impl Sim<'_> {
 
     pub(super) fn on_service_restored(&mut self, site: u32, token: u8) {
         let st = &mut self.sites[site as usize];
-        if !st.service_pending || st.service_draws != token {
+        if !st.has(flag::SERVICE_PENDING) || st.service_draws != token {
             return;
         }
-        st.service_pending = false;
-        if std::mem::replace(&mut st.restored_once, true) {
+        st.set(flag::SERVICE_PENDING, false);
+        let restored_before = st.has(flag::RESTORED_ONCE);
+        st.set(flag::RESTORED_ONCE, true);
+        if restored_before {
             return;
         }
         let (since, day) = (st.dormant_since, self.today());
@@ -70,7 +73,7 @@ impl Sim<'_> {
     /// alone (their supplier kept the meter working throughout; see docs/model.md).
     pub(super) fn service_after_switch(&mut self, site: u32, day: i32) {
         let st = self.sites[site as usize];
-        if !st.dormant_migrated {
+        if !st.has(flag::DORMANT_MIGRATED) {
             return;
         }
         if self.s.dcc.service_flag_lag_wd > 0 {
@@ -80,13 +83,13 @@ impl Sim<'_> {
             }
         }
         let unready = self.ready_day(site) > day;
-        if !st.service_pending && !unready {
+        if !st.has(flag::SERVICE_PENDING) && !unready {
             return;
         }
-        if !st.service_pending {
+        if !st.has(flag::SERVICE_PENDING) {
             self.metrics.service_lost += 1;
         }
-        self.sites[site as usize].service_pending = true;
+        self.sites[site as usize].set(flag::SERVICE_PENDING, true);
         self.plan_restoration(site, day);
     }
 

@@ -1,6 +1,6 @@
-//! One installation's mutable state during the simulation of one option (kept compact: ~48 bytes).
+//! One installation's mutable state during the simulation of one option, in one compact record.
 
-use crate::metrics::Stage;
+use crate::metrics::{Stage, Tracked};
 
 /// Where an installation is in its life. Every dormant installation is in exactly one of the dormant phases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,31 @@ impl Phase {
 /// "No day" for optional day fields.
 pub const NO_DAY: i32 = i32::MIN;
 
+/// Bits of [`SiteState::flags`].
+pub mod flag {
+    /// SMSO configuration done in the current episode (the firmware stays configured if a plan is re-made).
+    pub const CONFIGURED: u8 = 1;
+    /// The current plan follows a fast-track route.
+    pub const FAST_TRACK: u8 = 1 << 1;
+    /// Migrated, but smart service not yet back: a supplier not SMETS1 ready (R12) or certificates not yet
+    /// updated (R13).
+    pub const SERVICE_PENDING: u8 = 1 << 2;
+    /// Removed from the active programme at a gaining supplier's request (R10).
+    pub const ACTIVE_REMOVED: u8 = 1 << 3;
+    /// Migrated on the dormant route (not by the active programme).
+    pub const DORMANT_MIGRATED: u8 = 1 << 4;
+    /// The second clock has been recorded for this installation's migration (a later loss is not a new clock).
+    pub const RESTORED_ONCE: u8 = 1 << 5;
+    /// Some but not all fuels dormant (R4: partial loss of smart function).
+    pub const PARTIAL: u8 = 1 << 6;
+    /// Dormant at some time during the run.
+    pub const EVER_DORMANT: u8 = 1 << 7;
+}
+
+/// Everything one option keeps about one installation, in one record (76 bytes), so that an event about an
+/// installation reads one place in memory: at GB scale each such read is a cache miss, and the simulation waits
+/// for memory more than it computes (docs/performance.md). Days are `i32` (the horizon may reach 100 years);
+/// yes/no facts are bits of `flags`.
 #[derive(Debug, Clone, Copy)]
 pub struct SiteState {
     pub phase: Phase,
@@ -50,17 +75,16 @@ pub struct SiteState {
     pub dormant_fuels: u8,
     pub elec_supplier: u8,
     pub gas_supplier: u8,
-    /// SMSO configuration done in the current episode (the firmware stays configured if a plan is re-made).
-    pub configured: bool,
-    /// Option whose timeline the current plan follows, and whether that is a fast-track route.
+    /// Option whose timeline the current plan follows.
     pub route: u8,
-    pub fast_track: bool,
     /// Failed firmware / migration attempts in the current episode (across re-plans).
     pub firmware_failures: u8,
     pub migration_failures: u8,
     /// Streams used so far (index of the next firmware / migration draw; common across options).
     pub firmware_draws: u16,
     pub migration_draws: u16,
+    /// Routings so far (stream index for pre-notice waits).
+    pub plans: u16,
     /// Day the current dormancy episode started (SSD, R1), may be negative for the backlog.
     pub dormant_since: i32,
     /// Planned migration day of the current plan (after a migration: the day it happened).
@@ -70,8 +94,9 @@ pub struct SiteState {
     /// First migration day notified in this episode (`NO_DAY` = no notice yet), and why it was not kept.
     pub notified_day: i32,
     pub missed: Option<Stage>,
-    /// Minute the current plan first asked the SMSO to configure (for the firmware wait).
-    pub firmware_requested_at: i64,
+    /// Minute the current plan first asked the SMSO to configure (for the firmware wait); minutes since the
+    /// origin fit in 32 bits for any horizon the scenario accepts (36 500 days ≈ 53 M minutes).
+    pub firmware_requested_at: i32,
     /// What the episode is waiting for now (its dormancy decomposition) and since which day.
     pub stage: Stage,
     pub stage_since: i32,
@@ -79,23 +104,16 @@ pub struct SiteState {
     pub dormant_wd_total: u32,
     /// Dormancy episodes so far (stream index for per-episode draws).
     pub episode: u16,
-    /// Migrated, but smart service not yet back: a supplier not SMETS1 ready (R12) or certificates not yet
-    /// updated (R13).
-    pub service_pending: bool,
     /// Draws of the certificate-update lag so far (one per supplier change after migration).
     pub service_draws: u8,
-    /// Removed from the active programme at a gaining supplier's request (R10).
-    pub active_removed: bool,
-    /// Migrated on the dormant route (not by the active programme).
-    pub dormant_migrated: bool,
     /// R11: the day the losing supplier will have switched the prepayment meter to credit mode (`NO_DAY` = not
     /// pending), and which supplier that is.
     pub mode_switch_day: i32,
     pub mode_switch_by: u8,
-    /// The second clock has been recorded for this installation's migration (a later loss is not a new clock).
-    pub restored_once: bool,
-    /// Some but not all fuels dormant (R4: partial loss of smart function).
-    pub partial: bool,
+    /// Yes/no facts, [`flag`] bits.
+    flags: u8,
+    /// The tracked episode (the installation's first): population and decomposition.
+    pub tracked: Tracked,
 }
 
 impl SiteState {
@@ -106,13 +124,12 @@ impl SiteState {
             dormant_fuels: 0,
             elec_supplier,
             gas_supplier,
-            configured: false,
             route: 0,
-            fast_track: false,
             firmware_failures: 0,
             migration_failures: 0,
             firmware_draws: 0,
             migration_draws: 0,
+            plans: 0,
             dormant_since: 0,
             migration_day: 0,
             booked_day: NO_DAY,
@@ -123,15 +140,24 @@ impl SiteState {
             stage_since: 0,
             dormant_wd_total: 0,
             episode: 0,
-            service_pending: false,
             service_draws: 0,
-            active_removed: false,
-            dormant_migrated: false,
             mode_switch_day: NO_DAY,
             mode_switch_by: 0,
-            restored_once: false,
-            partial: false,
+            flags: 0,
+            tracked: Tracked::default(),
         }
+    }
+
+    /// Is `bit` (a [`flag`]) set?
+    #[inline]
+    pub fn has(&self, bit: u8) -> bool {
+        self.flags & bit != 0
+    }
+
+    /// Set or clear `bit` (a [`flag`]).
+    #[inline]
+    pub fn set(&mut self, bit: u8, on: bool) {
+        if on { self.flags |= bit } else { self.flags &= !bit }
     }
 
     /// Cancel everything planned: pending events become stale. Firmware configuration, once done, stays done.
@@ -142,10 +168,31 @@ impl SiteState {
     /// Close the episode: cancel the plan and forget its configuration, failure counts and notified date.
     pub fn reset_episode(&mut self) {
         self.cancel_plan();
-        self.configured = false;
+        self.set(flag::CONFIGURED, false);
         self.firmware_failures = 0;
         self.migration_failures = 0;
         self.notified_day = NO_DAY;
         self.missed = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_installation_s_state_fits_in_76_bytes() {
+        // 7 day/minute fields and the dormant-WD counter (32 bytes), the tracked episode (20), five u16 counters
+        // (10), eleven one-byte fields and the flags (12): 74, padded to the 4-byte alignment.
+        assert_eq!(size_of::<SiteState>(), 76);
+    }
+
+    #[test]
+    fn flags_are_independent_bits() {
+        let mut st = SiteState::new(0, 0);
+        st.set(flag::PARTIAL, true);
+        st.set(flag::CONFIGURED, true);
+        st.set(flag::PARTIAL, false);
+        assert!(st.has(flag::CONFIGURED) && !st.has(flag::PARTIAL) && !st.has(flag::EVER_DORMANT));
     }
 }

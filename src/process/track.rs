@@ -33,7 +33,8 @@ impl Sim<'_> {
         st.stage_since = day;
         let supplier = st.elec_supplier;
         if self.is_tracked(site) {
-            self.tracked[site as usize] = Tracked::new(day, self.population(site, day), supplier);
+            let population = self.population(site, day);
+            self.sites[site as usize].tracked = Tracked::new(day, population, supplier);
         }
     }
 
@@ -43,7 +44,7 @@ impl Sim<'_> {
         if self.is_tracked(site) {
             let (a, b) = self.clip(st.stage_since, day);
             let wd = self.cal.count_wd(a, b).max(0) as u32;
-            let slot = &mut self.tracked[site as usize].stage_wd[st.stage as usize];
+            let slot = &mut self.sites[site as usize].tracked.stage_wd[st.stage as usize];
             *slot = (u32::from(*slot) + wd).min(u32::from(u16::MAX)) as u16;
         }
         let st = &mut self.sites[site as usize];
@@ -74,7 +75,7 @@ impl Sim<'_> {
             return;
         }
         self.flush_stage(site, day);
-        let t = &mut self.tracked[site as usize];
+        let t = &mut self.sites[site as usize].tracked;
         t.set_end(end);
         self.metrics.populations[t.population() as usize].add(t);
     }
