@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the simulator's hot paths: one replication of the baseline (all options) at 100 000 and
-//! 1 000 000 installations, the engine alone on a synthetic event mix, working-day arithmetic, and fleet +
-//! switching-history generation. Run with `cargo bench`; figures are in docs/performance.md.
+//! 1 000 000 installations, one replication of the whole GB fleet (`gb_scale`), the engine alone on a synthetic
+//! event mix, working-day arithmetic, and fleet + switching-history generation. Run with `cargo bench`; figures are in docs/performance.md.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use dormsim::calendar::{Region, WorkCalendar};
@@ -27,6 +27,26 @@ fn replication(c: &mut Criterion) {
             b.iter(|| black_box(run_replication(&s, &cal, 0)))
         });
     }
+    g.finish();
+}
+
+/// One replication of all three options of `scenarios/gb-full.toml`: the whole GB fleet (14 million
+/// installations, two years), the issue-15 target. Ten samples of ≈ 20 s each: run it alone with
+/// `cargo bench --bench engine -- gb_scale`. Throughput = events processed per second (all options, 2 threads on
+/// the development machine: criterion runs on rayon's global pool, as `dormsim run` does).
+fn gb_scale(c: &mut Criterion) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/gb-full.toml");
+    let text = std::fs::read_to_string(path).expect("scenarios/gb-full.toml");
+    let s = Scenario::load(&text, path, &[]).expect("gb-full loads");
+    let cal = calendar_for(&s);
+    let events: u64 = run_replication(&s, &cal, 0).options.iter().map(|m| m.events).sum();
+    let mut g = c.benchmark_group("gb_scale");
+    g.sample_size(10);
+    g.measurement_time(std::time::Duration::from_secs(200));
+    g.throughput(Throughput::Elements(events));
+    g.bench_with_input(BenchmarkId::new("gb_full_all_options", s.fleet.installations), &(), |b, _| {
+        b.iter(|| black_box(run_replication(&s, &cal, 0)))
+    });
     g.finish();
 }
 
@@ -124,5 +144,5 @@ fn working_days(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, replication, world, event_queue, engine_event_mix, working_days);
+criterion_group!(benches, replication, gb_scale, world, event_queue, engine_event_mix, working_days);
 criterion_main!(benches);
