@@ -114,20 +114,15 @@ pub fn run_replication_with_progress(
     replication: u32,
     on_option_done: &(dyn Fn() + Sync),
 ) -> ReplicationResult {
-    let t0 = std::time::Instant::now();
     let streams = Streams::new(s.run.seed, replication);
     let fleet = fleet::generate(s, &streams);
-    eprintln!("TIMING fleet {:?}", t0.elapsed());
     let history = arrivals::generate(s, &fleet, &streams);
-    eprintln!("TIMING history {:?}", t0.elapsed());
     let active_order = process::active_order(&fleet);
-    eprintln!("TIMING order {:?}", t0.elapsed());
     let ctx = Context { scenario: s, calendar, fleet: &fleet, history: &history, streams, active_order: &active_order };
     let outcomes: Vec<_> = (0..s.options.len())
         .into_par_iter()
         .map(|o| {
             let outcome = process::simulate(&ctx, o);
-            eprintln!("TIMING option {o} done {:?}", t0.elapsed());
             on_option_done();
             outcome
         })
@@ -141,7 +136,6 @@ pub fn run_replication_with_progress(
         })
         .collect();
     let groups = outcomes.par_iter().map(|o| groups::count(s, &fleet, &base.tracked, &o.tracked)).collect();
-    eprintln!("TIMING groups {:?}", t0.elapsed());
     ReplicationResult {
         replication,
         options: outcomes.into_iter().map(|o| o.metrics).collect(),

@@ -7,7 +7,7 @@
 
 use super::site::{NO_DAY, flag};
 use super::{ACTIVE_MINUTE, BATCH_MINUTE, CHECK_MINUTE, Event, ManualCase, Phase, QueuedMigration, Sim};
-use crate::engine::{at, prefetch};
+use crate::engine::at;
 use crate::metrics::Stage;
 use crate::rng::Purpose;
 use crate::scenario::{CheckScope, CosCheckWindow};
@@ -180,7 +180,7 @@ impl Sim<'_> {
         while used < budget {
             let Some(site) = self.active_queue.pop_front() else { break };
             if let Some(&ahead) = self.active_queue.get(super::PREFETCH_AHEAD) {
-                prefetch(&self.sites, ahead as usize);
+                self.sites.prefetch(ahead as usize);
             }
             let st = &self.sites[site as usize];
             if st.phase != Phase::Active || st.has(flag::ACTIVE_REMOVED) {

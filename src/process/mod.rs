@@ -24,7 +24,7 @@ mod site;
 mod track;
 
 pub use crate::cases::ManualCase;
-pub use site::{Phase, SiteState};
+pub use site::{Phase, SiteState, Sites};
 
 use crate::arrivals::CosHistory;
 use crate::calendar::WorkCalendar;
@@ -257,7 +257,7 @@ struct Sim<'a> {
     cal: &'a WorkCalendar,
     option: usize,
     q: EventQueue<Event>,
-    sites: Vec<SiteState>,
+    sites: Sites,
     smsos: Vec<ServerQueue<Job>>,
     ledger: Ledger,
     /// Per route (option index): installations ready for a notice, in order.
@@ -304,7 +304,9 @@ impl<'a> Sim<'a> {
             cal: ctx.calendar,
             option,
             q: EventQueue::new(0),
-            sites: ctx.fleet.iter().map(|i| SiteState::new(i.elec_supplier, i.gas_supplier)).collect(),
+            sites: Sites::new(ctx.fleet.len(), |i| {
+                SiteState::new(ctx.fleet[i].elec_supplier, ctx.fleet[i].gas_supplier)
+            }),
             smsos: s.smsos.iter().map(|m| ServerQueue::new(m.servers)).collect(),
             ledger: Ledger::new(
                 ctx.calendar,
@@ -413,7 +415,7 @@ impl<'a> Sim<'a> {
     /// [`crate::engine::prefetch`]).
     #[inline(always)]
     fn prefetch_site(&self, site: u32) {
-        prefetch(&self.sites, site as usize);
+        self.sites.prefetch(site as usize);
         prefetch(self.ctx.fleet, site as usize);
     }
 
@@ -461,9 +463,8 @@ impl<'a> Sim<'a> {
         self.metrics.dormant_sites = self.sites.iter().filter(|s| s.has(site::flag::EVER_DORMANT)).count() as u64;
         self.metrics.events = self.q.events_processed() + self.switches_processed;
         let site_dormant_wd = self.sites.iter().map(|s| s.dormant_wd_total).collect();
-        // `into_iter().map().collect()` writes the 20-byte tracked episodes over the 76-byte states in their own
-        // allocation and shrinks it (std's in-place collection), so the outcome costs no second array at the peak.
-        let tracked = self.sites.iter().map(|s| s.tracked).collect();
+        // The tracked episodes are taken out chunk by chunk, each chunk of states freed once read.
+        let tracked = std::mem::take(&mut self.sites).drain_into(|s| s.tracked);
         OptionOutcome { metrics: self.metrics, site_dormant_wd, tracked }
     }
 
