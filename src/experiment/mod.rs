@@ -67,9 +67,10 @@ pub enum ExperimentError {
 /// Fixed memory of a run (calendar, tables, thread stacks, allocator), bytes.
 const BASE_BYTES: u64 = 64 << 20;
 /// Memory per installation of one replication in flight with all its options (fleet, switching history,
-/// per-option state, per-site paired results), bytes: measured peak RSS of one replication with 3 options grows by
-/// ≈ 134 MiB per million installations (140 MiB at 1 M, 536 MiB at 4 M, 1 870 MiB at 14 M; docs/performance.md).
-const BYTES_PER_INSTALLATION: u64 = 185;
+/// per-option state, per-site paired results), bytes: the measured peak RSS of one replication of `gb-full.toml`
+/// (3 options, 2 threads) is 218 MiB at 1 M installations, 830 MiB at 4 M and 2 744 MiB at 14 M, i.e. 200–215 bytes
+/// per installation (docs/performance.md, issue 15); the upper end is used.
+const BYTES_PER_INSTALLATION: u64 = 215;
 /// Further bytes per installation for each option beyond three.
 const BYTES_PER_INSTALLATION_OPTION: u64 = 25;
 
