@@ -173,6 +173,24 @@ fn run_writes_every_output_and_summary_json_is_identical_for_one_and_two_threads
 }
 
 #[test]
+fn issue15_the_manifest_says_where_the_time_went_and_the_results_do_not() {
+    // Phase timings go to manifest.json (how the run went) and never into replications.json (what it found), so
+    // shards and merges stay byte-identical: three options give three option timings, two replications are summed.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    stdout_of(dormsim().args(["run", "--sites", "3000", "--replications", "2", "-q", "--out"]).arg(&out));
+    let manifest: serde_json::Value = serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let phases = &manifest["phase_seconds"];
+    let options = phases["options"].as_array().expect("one timing per option");
+    assert_eq!(options.len(), 3, "{phases}");
+    for t in options.iter().chain([&phases["world"], &phases["pairing"]]) {
+        assert!(t.as_f64().is_some_and(|s| s > 0.0 && s < 60.0), "{phases}");
+    }
+    let replications = fs::read_to_string(out.join("replications.json")).unwrap();
+    assert!(!replications.contains("seconds"), "timings leaked into the results");
+}
+
+#[test]
 fn the_help_text_has_examples() {
     let out = stdout_of(dormsim().args(["run", "--help"]));
     assert!(out.contains("Examples:"));

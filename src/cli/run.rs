@@ -37,6 +37,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let events: u64 = results.iter().flat_map(|r| r.options.iter().map(|m| m.events)).sum();
     let mut manifest = Manifest::new(&scenario, &source, &overrides, replications, threads, wall, events);
     manifest.shard = args.shard.map(|(i, n)| [i, n]);
+    manifest.phase_seconds = Some(experiment::PhaseSeconds::total(&results));
     if let Some(p) = &precision {
         eprintln!(
             "precision: {} half-width {:.3} WD {} target {:.3} after {} replications",

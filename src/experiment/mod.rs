@@ -35,6 +35,7 @@ use crate::process::{self, Context};
 use crate::rng::Streams;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
+use std::time::Instant;
 
 /// Everything measured in one replication (serialisable: shards write these and `merge` reads them back).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -49,6 +50,38 @@ pub struct ReplicationResult {
     /// Per option, its tracked episodes by group (`groups::keys` order), paired with the baseline option's.
     #[serde(default)]
     pub groups: Vec<Vec<GroupCounts>>,
+    /// Where the replication's wall-clock time went: how it ran, not what it found, so it is never written with
+    /// the results (`replications.json`); `manifest.json` carries the totals.
+    #[serde(skip)]
+    pub seconds: PhaseSeconds,
+}
+
+/// Wall-clock seconds spent in each phase of replications (summed over the replications counted).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PhaseSeconds {
+    /// Generating the fleet, the switching history and the active programme's order.
+    pub world: f64,
+    /// Each option's simulation, in scenario order. Options run side by side on the worker threads, so these
+    /// overlap and add up to more than the wall time.
+    pub options: Vec<f64>,
+    /// The paired comparison of every option with the baseline, and the breakdowns.
+    pub pairing: f64,
+}
+
+impl PhaseSeconds {
+    /// The sum over `results` (an empty list gives zeros).
+    pub fn total(results: &[ReplicationResult]) -> Self {
+        let mut t = PhaseSeconds::default();
+        for r in results {
+            t.world += r.seconds.world;
+            t.pairing += r.seconds.pairing;
+            t.options.resize(t.options.len().max(r.seconds.options.len()), 0.0);
+            for (sum, s) in t.options.iter_mut().zip(&r.seconds.options) {
+                *sum += s;
+            }
+        }
+        t
+    }
 }
 
 /// How to execute an experiment (not part of the scenario: never changes a result).
@@ -115,19 +148,23 @@ pub fn run_replication_with_progress(
     replication: u32,
     on_option_done: &(dyn Fn() + Sync),
 ) -> ReplicationResult {
+    let started = Instant::now();
     let streams = Streams::new(s.run.seed, replication);
     let fleet = fleet::generate(s, &streams);
     let history = arrivals::generate(s, &fleet, &streams);
     let active_order = process::active_order(&fleet);
     let ctx = Context { scenario: s, calendar, fleet: &fleet, history: &history, streams, active_order: &active_order };
-    let outcomes: Vec<_> = (0..s.options.len())
+    let world = started.elapsed().as_secs_f64();
+    let (outcomes, option_seconds): (Vec<_>, Vec<_>) = (0..s.options.len())
         .into_par_iter()
         .map(|o| {
+            let option_started = Instant::now();
             let outcome = process::simulate(&ctx, o);
             on_option_done();
-            outcome
+            (outcome, option_started.elapsed().as_secs_f64())
         })
-        .collect();
+        .unzip();
+    let pairing_started = Instant::now();
     let base = &outcomes[0];
     let paired = outcomes
         .iter()
@@ -143,6 +180,7 @@ pub fn run_replication_with_progress(
         paired,
         switches: history.events.len() as u64,
         groups,
+        seconds: PhaseSeconds { world, options: option_seconds, pairing: pairing_started.elapsed().as_secs_f64() },
     }
 }
 

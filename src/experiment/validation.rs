@@ -454,7 +454,14 @@ mod tests {
             paired[o].populations[eligible].matched = 10;
             paired[o].populations[eligible].wd_saved = wd;
         }
-        ReplicationResult { replication: 0, options, paired, switches: funnel.0, groups: Vec::new() }
+        ReplicationResult {
+            replication: 0,
+            options,
+            paired,
+            switches: funnel.0,
+            groups: Vec::new(),
+            seconds: Default::default(),
+        }
     }
 
     /// Two replications: the second migrates twice as many, saves (280, 210) WD and fast-tracks 30 of 100.

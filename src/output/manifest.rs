@@ -29,6 +29,9 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replications_sha256: Option<String>,
     pub wall_time_seconds: f64,
+    /// Where `wall_time_seconds` went, summed over replications (`dormsim run` only; see docs/performance.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase_seconds: Option<crate::experiment::PhaseSeconds>,
     pub events_processed: u64,
     pub events_per_second: f64,
     /// The scenario exactly as simulated (defaults filled, counts and capacities scaled to the sample).
@@ -60,6 +63,7 @@ impl Manifest {
             study: None,
             replications_sha256: None,
             wall_time_seconds,
+            phase_seconds: None,
             events_processed,
             events_per_second: if wall_time_seconds > 0.0 { events_processed as f64 / wall_time_seconds } else { 0.0 },
             resolved_scenario: serde_json::to_value(s).expect("scenario serialises"),

@@ -434,6 +434,7 @@ pub fn manifest(s: &CompareSummary, reference: &Manifest, wall_time_seconds: f64
     m.replications_sha256 = None;
     m.threads = 1;
     m.wall_time_seconds = wall_time_seconds;
+    m.phase_seconds = None;
     m.events_processed = 0;
     m.events_per_second = 0.0;
     let runs: Vec<serde_json::Value> = s
