@@ -61,7 +61,7 @@ impl Sim<'_> {
             self.manual(ManualCase::FirmwareReplan, self.today());
             return;
         }
-        let migration_day = st.migration_day;
+        let migration_day = st.migration_day();
         if self.cos_check_fails(site, self.today(), migration_day) {
             self.halt(site);
             return;
@@ -113,7 +113,7 @@ impl Sim<'_> {
             }
             used += 1;
             self.metrics.record_dcc_attempt(day);
-            self.sites[m.site as usize].booked_day = NO_DAY;
+            self.sites[m.site as usize].set_booked_day(NO_DAY);
             self.attempt_dormant_migration(m.site, m.epoch, day);
         }
         used
@@ -147,7 +147,7 @@ impl Sim<'_> {
         self.book(site, retry_day);
         let st = &mut self.sites[site as usize];
         st.phase = Phase::Notified;
-        st.migration_day = retry_day;
+        st.set_migration_day(retry_day);
         self.miss_notified_date(site, Stage::Retry);
         let check_day = self.cal.sub_wd(retry_day, 1);
         self.q.schedule(at(check_day, CHECK_MINUTE), Event::MigrationDue { site, epoch });

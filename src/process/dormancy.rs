@@ -54,7 +54,7 @@ impl Sim<'_> {
         st.episode = st.episode.wrapping_add(1);
         st.migration_failures = 0;
         st.set(flag::FAST_TRACK, false);
-        st.notified_day = NO_DAY;
+        st.set_notified_day(NO_DAY);
         st.missed = None;
         st.phase = Phase::AwaitingEpcl;
         self.sites[site as usize].set(flag::EVER_DORMANT, true);
@@ -164,7 +164,7 @@ impl Sim<'_> {
     /// otherwise DCC notifies the new supplier (R19). Either way the migration continues.
     fn in_flight_switch(&mut self, site: u32, day: i32) {
         let t = self.timeline(site);
-        let m = self.sites[site as usize].migration_day;
+        let m = self.sites[site as usize].migration_day();
         let authorisation = self.cal.sub_wd(m, t.authorisation_wd);
         let common_file = self.cal.sub_wd(m, t.common_file_wd);
         let case = if day >= authorisation && day < common_file {
@@ -213,22 +213,21 @@ impl Sim<'_> {
             self.ctx.streams.rng(Purpose::CreditMode, u64::from(site), u32::from(self.sites[site as usize].episode));
         let fails = rng.random_bool(self.s.suppliers[losing as usize].credit_mode_failure_probability);
         let lag_wd = self.s.prepayment.mode_switch_lag_wd.sample(&mut rng).round() as i32;
-        let st = &mut self.sites[site as usize];
-        st.mode_switch_by = losing;
-        st.mode_switch_day = if lag_wd > 0 { self.cal.add_wd(day, lag_wd) } else { day };
         if fails {
-            st.mode_switch_day = NO_DAY;
+            self.mode_switches.remove(&site);
             self.credit_mode_failure(day, losing);
+        } else {
+            let due = if lag_wd > 0 { self.cal.add_wd(day, lag_wd) } else { day };
+            self.mode_switches.insert(site, (due, losing));
         }
     }
 
     /// R11 at a dormant migration: a mode switch not yet done can no longer be (the losing supplier has lost
     /// access), so the gaining supplier finds a smart prepayment meter it did not expect.
     pub(super) fn mode_switch_at_migration(&mut self, site: u32, day: i32) {
-        let st = &mut self.sites[site as usize];
-        let due = std::mem::replace(&mut st.mode_switch_day, NO_DAY);
-        if due != NO_DAY && day < due {
-            let losing = st.mode_switch_by;
+        if let Some((due, losing)) = self.mode_switches.remove(&site)
+            && day < due
+        {
             self.credit_mode_failure(day, losing);
         }
     }

@@ -281,6 +281,9 @@ struct Sim<'a> {
     policy_start_day: i32,
     /// R11: credit-mode failures per (losing supplier, month index) for the SECAS escalation.
     credit_failures: HashMap<(u8, i32), u32>,
+    /// R11: installations whose losing supplier has a credit-mode switch pending: the day it will be done and the
+    /// supplier (few at a time, so kept here rather than in every installation's state).
+    mode_switches: HashMap<u32, (i32, u8)>,
     metrics: OptionMetrics,
     /// Installations dormant, and partly dormant (R4), with their integrals over time.
     stock: Stock,
@@ -328,6 +331,7 @@ impl<'a> Sim<'a> {
             epcl_waiting: vec![Vec::new(); s.dmcs.len()],
             policy_start_day,
             credit_failures: HashMap::new(),
+            mode_switches: HashMap::new(),
             metrics: OptionMetrics::new(s.run.horizon_days),
             stock: Stock::default(),
             partial: Stock::default(),

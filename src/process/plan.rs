@@ -219,9 +219,9 @@ impl<'a> Sim<'a> {
         let sla_wd = self.s.smsos[self.installation(site).smso as usize].sla_wd.ceil() as i32;
         let st = &mut self.sites[site as usize];
         st.phase = Phase::Notified;
-        st.migration_day = migration_day;
-        if st.notified_day == NO_DAY {
-            st.notified_day = migration_day;
+        st.set_migration_day(migration_day);
+        if st.notified_day() == NO_DAY {
+            st.set_notified_day(migration_day);
         }
         let (epoch, configured, fast) = (st.epoch, st.has(flag::CONFIGURED), st.has(flag::FAST_TRACK));
         self.set_stage(site, Stage::Notice);
@@ -241,15 +241,15 @@ impl<'a> Sim<'a> {
     /// Hold a ledger slot on `day` for the site's plan.
     pub(super) fn book(&mut self, site: u32, day: i32) {
         self.ledger.book(day);
-        self.sites[site as usize].booked_day = day;
+        self.sites[site as usize].set_booked_day(day);
     }
 
     /// Give back the site's slot, if it holds one (plan cancelled before its day).
     pub(super) fn release_booking(&mut self, site: u32) {
         let st = &mut self.sites[site as usize];
-        if st.booked_day != NO_DAY {
-            self.ledger.release(st.booked_day);
-            st.booked_day = NO_DAY;
+        if st.booked_day() != NO_DAY {
+            self.ledger.release(st.booked_day());
+            st.set_booked_day(NO_DAY);
         }
     }
 
@@ -340,7 +340,7 @@ impl<'a> Sim<'a> {
         self.book(site, migration_day);
         let st = &mut self.sites[site as usize];
         st.phase = Phase::Notified;
-        st.migration_day = migration_day;
+        st.set_migration_day(migration_day);
         let check_day = self.cal.sub_wd(migration_day, 1);
         self.q.schedule(at(check_day, CHECK_MINUTE), Event::MigrationDue { site, epoch });
     }

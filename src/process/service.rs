@@ -25,7 +25,7 @@ impl Sim<'_> {
     pub(super) fn after_dormant_migration(&mut self, site: u32, day: i32) {
         self.mode_switch_at_migration(site, day);
         let st = &mut self.sites[site as usize];
-        st.migration_day = day;
+        st.set_migration_day(day);
         st.set(flag::DORMANT_MIGRATED, true);
         st.set(flag::RESTORED_ONCE, false);
         st.set(flag::SERVICE_PENDING, true);
@@ -77,7 +77,7 @@ impl Sim<'_> {
             return;
         }
         if self.s.dcc.service_flag_lag_wd > 0 {
-            let flag_day = self.cal.add_wd(st.migration_day, self.s.dcc.service_flag_lag_wd);
+            let flag_day = self.cal.add_wd(st.migration_day(), self.s.dcc.service_flag_lag_wd);
             if day < flag_day {
                 self.manual(ManualCase::ServiceFlagMissed, day);
             }

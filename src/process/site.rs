@@ -62,11 +62,13 @@ pub mod flag {
     pub const EVER_DORMANT: u8 = 1 << 7;
 }
 
-/// Everything one option keeps about one installation, in one record (76 bytes), so that an event about an
-/// installation reads one place in memory: at GB scale each such read is a cache miss, and the simulation waits
-/// for memory more than it computes (docs/performance.md). Days are `i32` (the horizon may reach 100 years);
-/// yes/no facts are bits of `flags`.
+/// Everything one option keeps about one installation, in one 64-byte record aligned to a cache line, so that an
+/// event about an installation reads exactly one line of memory: at GB scale each such read is a cache miss, and
+/// the simulation waits for memory more than it computes (docs/performance.md). Days that can be before the run
+/// are `i32`; planned days (never before day 0) are kept in 16 bits ([`Day16`]); yes/no facts are bits of `flags`.
+/// R11's pending credit-mode switch, needed by few installations, is kept by the simulation in a side table.
 #[derive(Debug, Clone, Copy)]
+#[repr(align(64))]
 pub struct SiteState {
     pub phase: Phase,
     /// Bumped whenever the site's plan is cancelled; events carrying an older epoch are ignored.
@@ -88,11 +90,11 @@ pub struct SiteState {
     /// Day the current dormancy episode started (SSD, R1), may be negative for the backlog.
     pub dormant_since: i32,
     /// Planned migration day of the current plan (after a migration: the day it happened).
-    pub migration_day: i32,
+    migration_day: Day16,
     /// The day booked in DCC's ledger for the current plan (`NO_DAY` = none held).
-    pub booked_day: i32,
+    booked_day: Day16,
     /// First migration day notified in this episode (`NO_DAY` = no notice yet), and why it was not kept.
-    pub notified_day: i32,
+    notified_day: Day16,
     pub missed: Option<Stage>,
     /// Minute the current plan first asked the SMSO to configure (for the firmware wait); minutes since the
     /// origin fit in 32 bits for any horizon the scenario accepts (36 500 days ≈ 53 M minutes).
@@ -106,10 +108,6 @@ pub struct SiteState {
     pub episode: u16,
     /// Draws of the certificate-update lag so far (one per supplier change after migration).
     pub service_draws: u8,
-    /// R11: the day the losing supplier will have switched the prepayment meter to credit mode (`NO_DAY` = not
-    /// pending), and which supplier that is.
-    pub mode_switch_day: i32,
-    pub mode_switch_by: u8,
     /// Yes/no facts, [`flag`] bits.
     flags: u8,
     /// The tracked episode (the installation's first): population and decomposition.
@@ -131,9 +129,9 @@ impl SiteState {
             migration_draws: 0,
             plans: 0,
             dormant_since: 0,
-            migration_day: 0,
-            booked_day: NO_DAY,
-            notified_day: NO_DAY,
+            migration_day: Day16::new(0),
+            booked_day: Day16::NONE,
+            notified_day: Day16::NONE,
             missed: None,
             firmware_requested_at: 0,
             stage: Stage::EpclWait,
@@ -141,11 +139,42 @@ impl SiteState {
             dormant_wd_total: 0,
             episode: 0,
             service_draws: 0,
-            mode_switch_day: NO_DAY,
-            mode_switch_by: 0,
             flags: 0,
             tracked: Tracked::default(),
         }
+    }
+
+    /// Planned migration day of the current plan (after a migration: the day it happened).
+    #[inline]
+    pub fn migration_day(&self) -> i32 {
+        self.migration_day.get()
+    }
+
+    #[inline]
+    pub fn set_migration_day(&mut self, day: i32) {
+        self.migration_day = Day16::new(day);
+    }
+
+    /// The day booked in DCC's ledger for the current plan (`NO_DAY` = none held).
+    #[inline]
+    pub fn booked_day(&self) -> i32 {
+        self.booked_day.get()
+    }
+
+    #[inline]
+    pub fn set_booked_day(&mut self, day: i32) {
+        self.booked_day = Day16::new(day);
+    }
+
+    /// First migration day notified in this episode (`NO_DAY` = no notice yet).
+    #[inline]
+    pub fn notified_day(&self) -> i32 {
+        self.notified_day.get()
+    }
+
+    #[inline]
+    pub fn set_notified_day(&mut self, day: i32) {
+        self.notified_day = Day16::new(day);
     }
 
     /// Is `bit` (a [`flag`]) set?
@@ -171,8 +200,32 @@ impl SiteState {
         self.set(flag::CONFIGURED, false);
         self.firmware_failures = 0;
         self.migration_failures = 0;
-        self.notified_day = NO_DAY;
+        self.notified_day = Day16::NONE;
         self.missed = None;
+    }
+}
+
+/// A day of the run that is never before day 0, or `NO_DAY`, in 16 bits: 0 = `NO_DAY`, d + 1 = day d. Planned
+/// and booked migration days lie between day 0 and the horizon (at most 36 500 days, `run.horizon_days`) plus DCC's
+/// longest search for a free day (2 600 working days, `Ledger::first_free`), so below 40 500, well inside 65 534.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Day16(u16);
+
+impl Day16 {
+    const NONE: Day16 = Day16(0);
+
+    #[inline]
+    fn new(day: i32) -> Self {
+        if day == NO_DAY {
+            return Self::NONE;
+        }
+        debug_assert!((0..65_535).contains(&day), "planned day {day} outside 0..65 535");
+        Day16(u16::try_from(day + 1).expect("a planned day lies between 0 and the horizon plus ten years"))
+    }
+
+    #[inline]
+    fn get(self) -> i32 {
+        if self.0 == 0 { NO_DAY } else { i32::from(self.0) - 1 }
     }
 }
 
@@ -252,10 +305,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_installation_s_state_fits_in_76_bytes() {
-        // 7 day/minute fields and the dormant-WD counter (32 bytes), the tracked episode (20), five u16 counters
-        // (10), eleven one-byte fields and the flags (12): 74, padded to the 4-byte alignment.
-        assert_eq!(size_of::<SiteState>(), 76);
+    fn an_installation_s_state_is_one_cache_line() {
+        // 4 i32 day/minute fields and the dormant-WD counter (20 bytes), the tracked episode (20), five u16
+        // counters and three 16-bit days (16), six one-byte fields and the flags (7): 63, in a 64-byte line.
+        assert_eq!(size_of::<SiteState>(), 64);
+        assert_eq!(align_of::<SiteState>(), 64);
+    }
+
+    #[test]
+    fn a_16_bit_day_keeps_day_zero_the_largest_planned_day_and_no_day_apart() {
+        for day in [0, 1, 36_500 + 3_650, 65_533, NO_DAY] {
+            assert_eq!(Day16::new(day).get(), day);
+        }
+        assert_ne!(Day16::new(0), Day16::NONE);
     }
 
     #[test]

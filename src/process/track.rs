@@ -63,7 +63,7 @@ impl Sim<'_> {
     /// The notified date will not be kept, for `reason` (the first reason of the episode is the one kept).
     pub(super) fn miss_notified_date(&mut self, site: u32, reason: Stage) {
         let st = &mut self.sites[site as usize];
-        if st.notified_day != NO_DAY && st.missed.is_none() {
+        if st.notified_day() != NO_DAY && st.missed.is_none() {
             st.missed = Some(reason);
         }
         self.set_stage(site, reason);
@@ -83,13 +83,13 @@ impl Sim<'_> {
     /// A successful dormant migration on `day`: was it on the first notified date, and if not, why not.
     pub(super) fn record_notified_date(&mut self, site: u32, day: i32) {
         let st = self.sites[site as usize];
-        if st.notified_day == NO_DAY || day < 0 || day >= self.horizon() {
+        if st.notified_day() == NO_DAY || day < 0 || day >= self.horizon() {
             return;
         }
         let n = &mut self.metrics.notified;
         n.migrations += 1;
         match st.missed {
-            None if day == st.notified_day => n.kept += 1,
+            None if day == st.notified_day() => n.kept += 1,
             // Moved without a recorded reason: only capacity could do that (never, with booked notices).
             None => n.missed[Stage::Capacity as usize] += 1,
             Some(reason) => n.missed[reason as usize] += 1,
