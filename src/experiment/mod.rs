@@ -101,9 +101,9 @@ pub enum ExperimentError {
 const BASE_BYTES: u64 = 64 << 20;
 /// Memory per installation of one replication in flight with all its options (fleet, switching history,
 /// per-option state, per-site paired results), bytes: the measured peak RSS of one replication of `gb-full.toml`
-/// (3 options, 2 threads) is 218 MiB at 1 M installations, 830 MiB at 4 M and 2 744 MiB at 14 M, i.e. 200–215 bytes
-/// per installation (docs/performance.md, issue 15); the upper end is used.
-const BYTES_PER_INSTALLATION: u64 = 215;
+/// (3 options, 2 threads) is 196 MiB at 1 M installations, 725 MiB at 4 M and 2 421 MiB at 14 M, i.e. 181–205 bytes
+/// per installation including the fixed part, 176–185 without it (docs/performance.md, issue 15); 190 keeps a margin.
+const BYTES_PER_INSTALLATION: u64 = 190;
 /// Further bytes per installation for each option beyond three.
 const BYTES_PER_INSTALLATION_OPTION: u64 = 25;
 

@@ -1,4 +1,5 @@
-//! One installation's mutable state during the simulation of one option, in one compact record.
+//! One installation's mutable state during the simulation of one option, in one 64-byte record (`SiteState`), and
+//! every installation's, in chunks that can be freed one by one (`Sites`).
 
 use crate::metrics::{Stage, Tracked};
 
