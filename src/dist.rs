@@ -99,7 +99,7 @@ impl Duration {
     pub fn from_spec(spec: &DurationSpec, cap: f64, unit: &str) -> Result<Self, String> {
         let sampler = Sampler::from_spec(spec)?;
         let (field, location) = location(spec);
-        if !(location <= cap) {
+        if location.is_nan() || location > cap {
             let shown = if location.abs() >= 1e9 { format!("{location:e}") } else { format!("{location}") };
             return Err(format!(
                 "`{field}` ({shown}) exceeds the longest duration this key allows ({cap} {unit}); longer draws are cut \
