@@ -5,7 +5,7 @@
 use super::findings::Para;
 use super::fmt::replications;
 use super::grid::{Cell, Row, Table};
-use super::sections::{Block, Section};
+use super::sections::{Block, Section, para};
 use super::study::StudyPage;
 use crate::output::Manifest;
 use crate::output::compare::{
@@ -14,10 +14,6 @@ use crate::output::compare::{
 
 /// The chart's file stem, placed in the differences section.
 pub const CHART: &str = "compare_differences";
-
-fn para(s: impl Into<String>) -> Block {
-    Block::Para(Para::default().t(s))
-}
 
 /// The comparison's page.
 pub fn page<'a>(s: &'a CompareSummary, m: &'a Manifest) -> StudyPage<'a> {

@@ -4,15 +4,11 @@
 
 use super::findings::Para;
 use super::grid::{Cell, Row, Table};
-use super::sections::{Block, Section};
+use super::sections::{Block, Section, para};
 use super::study::{StudyPage, footer, runline, value, value_cell};
 use crate::experiment::plan::Plan;
 use crate::output::Manifest;
 use crate::output::plan::{answer_text, diagnosis_text};
-
-fn para(s: impl Into<String>) -> Block {
-    Block::Para(Para::default().t(s))
-}
 
 pub fn page<'a>(p: &'a Plan, m: &'a Manifest) -> StudyPage<'a> {
     let design = format!(

@@ -29,6 +29,11 @@ pub enum Block {
     List(Vec<Para>),
 }
 
+/// A paragraph of plain text.
+pub fn para(s: impl Into<String>) -> Block {
+    Block::Para(Para::default().t(s))
+}
+
 pub struct Section {
     pub id: &'static str,
     pub title: String,

@@ -3,17 +3,12 @@
 //! they came from (the register's range, [sensitivity.bounds] or ± percent), the means at low and high and the
 //! swing with its paired 95% CI; then the keys skipped and the method. Rendered by the report framework.
 
-use super::findings::Para;
 use super::grid::{Cell, Row, Table};
-use super::sections::{Block, Section};
+use super::sections::{Block, Section, para};
 use super::study::{StudyPage, footer, runline, value, value_cell};
 use crate::experiment::sensitivity::{Group, SensitivityStudy};
 use crate::output::Manifest;
 use crate::output::charts::tornado::{ASSUMPTIONS_CHART, LEVERS_CHART};
-
-fn para(s: impl Into<String>) -> Block {
-    Block::Para(Para::default().t(s))
-}
 
 pub fn page<'a>(s: &'a SensitivityStudy, m: &'a Manifest) -> StudyPage<'a> {
     let design = format!(

@@ -2,9 +2,8 @@
 //! each option against the baseline per point (per-installation saving, share slower, extra staff effort, GB
 //! dormant installation-days avoided), and the method. Rendered by the report framework ([`super::study`]).
 
-use super::findings::Para;
 use super::grid::{Cell, Row, Table};
-use super::sections::{Block, Section};
+use super::sections::{Block, Section, para};
 use super::study::{StudyPage, footer, runline, value_cell};
 use crate::experiment::metric;
 use crate::experiment::sweep::SweepStudy;
@@ -18,10 +17,6 @@ const TRADE_OFF: [&str; 5] = [
     "extra_manual_fte",
     "dormant_days_avoided_gb_per_year",
 ];
-
-fn para(s: impl Into<String>) -> Block {
-    Block::Para(Para::default().t(s))
-}
 
 fn point_label(study: &SweepStudy, p: usize) -> String {
     study.grid.keys.iter().zip(&study.grid.points[p]).map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")

@@ -2,10 +2,9 @@
 //! noise-only intervals at the scenario's values), what drives the spread (Sobol' indices), the inputs varied (the
 //! register's ranges with their sources and grades), and the method with its limits.
 
-use super::findings::Para;
 use super::fmt::num;
 use super::grid::{Cell, Row, Table};
-use super::sections::{Block, Section};
+use super::sections::{Block, Section, para};
 use super::study::StudyPage;
 use crate::experiment::uncertainty::{Factor, MetricSummary, StudySummary};
 use crate::output::Manifest;
@@ -15,10 +14,6 @@ use crate::output::uncertainty::{digits, ranked};
 pub const RANGES_CHART: &str = "uncertainty_ranges";
 pub const ATTRIBUTION_CHART: &str = "uncertainty_attribution";
 pub const DRIVERS_CHART: &str = "uncertainty_drivers";
-
-fn para(s: impl Into<String>) -> Block {
-    Block::Para(Para::default().t(s))
-}
 
 fn value(x: f64, unit: &str) -> String {
     if x.is_finite() && x.abs() >= 1e5 { format!("{:.1} m", x / 1e6) } else { num(x, digits(unit)) }
