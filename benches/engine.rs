@@ -2,7 +2,8 @@
 //! 1 000 000 installations, one replication of the whole GB fleet (`gb_scale`), the engine alone on a synthetic
 //! event mix, working-day arithmetic, and fleet + switching-history generation. Run with `cargo bench`; figures are in docs/performance.md.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use dormsim::calendar::{Region, WorkCalendar};
 use dormsim::engine::{EventQueue, MINUTES_PER_DAY, at};
 use dormsim::experiment::{calendar_for, run_replication};
@@ -15,17 +16,20 @@ fn baseline(sites: u32) -> Scenario {
     Scenario::baseline(&[format!("fleet.installations={sites}")]).expect("baseline")
 }
 
+/// Replication 0 of `s`, all options, as benchmark `id` of group `g`; throughput = events processed (counted by one
+/// run before timing).
+fn bench_replication(g: &mut BenchmarkGroup<'_, WallTime>, id: BenchmarkId, s: &Scenario) {
+    let cal = calendar_for(s);
+    let events: u64 = run_replication(s, &cal, 0).options.iter().map(|m| m.events).sum();
+    g.throughput(Throughput::Elements(events));
+    g.bench_function(id, |b| b.iter(|| black_box(run_replication(s, &cal, 0))));
+}
+
 fn replication(c: &mut Criterion) {
     let mut g = c.benchmark_group("replication");
     g.sample_size(10);
     for sites in [100_000u32, 1_000_000] {
-        let s = baseline(sites);
-        let cal = calendar_for(&s);
-        let events: u64 = run_replication(&s, &cal, 0).options.iter().map(|m| m.events).sum();
-        g.throughput(Throughput::Elements(events));
-        g.bench_with_input(BenchmarkId::new("baseline_all_options", sites), &sites, |b, _| {
-            b.iter(|| black_box(run_replication(&s, &cal, 0)))
-        });
+        bench_replication(&mut g, BenchmarkId::new("baseline_all_options", sites), &baseline(sites));
     }
     g.finish();
 }
@@ -38,15 +42,10 @@ fn gb_scale(c: &mut Criterion) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/gb-full.toml");
     let text = std::fs::read_to_string(path).expect("scenarios/gb-full.toml");
     let s = Scenario::load(&text, path, &[]).expect("gb-full loads");
-    let cal = calendar_for(&s);
-    let events: u64 = run_replication(&s, &cal, 0).options.iter().map(|m| m.events).sum();
     let mut g = c.benchmark_group("gb_scale");
     g.sample_size(10);
     g.measurement_time(std::time::Duration::from_secs(200));
-    g.throughput(Throughput::Elements(events));
-    g.bench_with_input(BenchmarkId::new("gb_full_all_options", s.fleet.installations), &(), |b, _| {
-        b.iter(|| black_box(run_replication(&s, &cal, 0)))
-    });
+    bench_replication(&mut g, BenchmarkId::new("gb_full_all_options", s.fleet.installations), &s);
     g.finish();
 }
 
