@@ -461,14 +461,17 @@ impl<'a> Sim<'a> {
             } else if st.has(site::flag::SERVICE_PENDING) {
                 self.metrics.service_pending_at_end += 1;
             }
+            self.metrics.dormant_sites += u64::from(st.has(site::flag::EVER_DORMANT));
         }
         self.stock.advance(horizon, &mut self.metrics.stock_site_days);
         self.partial.advance(horizon, &mut self.metrics.partial_site_days);
-        self.metrics.dormant_sites = self.sites.iter().filter(|s| s.has(site::flag::EVER_DORMANT)).count() as u64;
         self.metrics.events = self.q.events_processed() + self.switches_processed;
-        let site_dormant_wd = self.sites.iter().map(|s| s.dormant_wd_total).collect();
-        // The tracked episodes are taken out chunk by chunk, each chunk of states freed once read.
-        let tracked = std::mem::take(&mut self.sites).drain_into(|s| s.tracked);
+        // One pass takes out both per-installation results, chunk by chunk, each chunk of states freed once read.
+        let mut site_dormant_wd = Vec::with_capacity(self.sites.len());
+        let tracked = std::mem::take(&mut self.sites).drain_into(|s| {
+            site_dormant_wd.push(s.dormant_wd_total);
+            s.tracked
+        });
         OptionOutcome { metrics: self.metrics, site_dormant_wd, tracked }
     }
 

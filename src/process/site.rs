@@ -220,8 +220,8 @@ impl Day16 {
         if day == NO_DAY {
             return Self::NONE;
         }
-        debug_assert!((0..65_535).contains(&day), "planned day {day} outside 0..65 535");
-        Day16(u16::try_from(day + 1).expect("a planned day lies between 0 and the horizon plus ten years"))
+        let stored = u16::try_from(day).ok().and_then(|d| d.checked_add(1));
+        Day16(stored.expect("a planned day lies between 0 and the horizon plus ten years"))
     }
 
     #[inline]

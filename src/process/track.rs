@@ -40,15 +40,19 @@ impl Sim<'_> {
 
     /// Count the working days since the current stage began, up to `day` (inside the horizon).
     fn flush_stage(&mut self, site: u32, day: i32) {
-        let st = self.sites[site as usize];
-        if self.is_tracked(site) {
-            let (a, b) = self.clip(st.stage_since, day);
-            let wd = self.cal.count_wd(a, b).max(0) as u32;
-            let slot = &mut self.sites[site as usize].tracked.stage_wd[st.stage as usize];
+        let (since, tracked) = (self.sites[site as usize].stage_since, self.is_tracked(site));
+        let wd = if tracked {
+            let (a, b) = self.clip(since, day);
+            self.cal.count_wd(a, b).max(0) as u32
+        } else {
+            0
+        };
+        let st = &mut self.sites[site as usize];
+        if tracked {
+            let slot = &mut st.tracked.stage_wd[st.stage as usize];
             *slot = (u32::from(*slot) + wd).min(u32::from(u16::MAX)) as u16;
         }
-        let st = &mut self.sites[site as usize];
-        st.stage_since = st.stage_since.max(day);
+        st.stage_since = since.max(day);
     }
 
     /// From today the episode waits for `stage`; after a disruption the rest of the episode stays with it.
