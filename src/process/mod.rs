@@ -24,7 +24,8 @@ mod site;
 mod track;
 
 pub use crate::cases::ManualCase;
-pub use site::{Phase, SiteState, Sites};
+use site::Sites;
+pub use site::{Phase, SiteState};
 
 use crate::arrivals::CosHistory;
 use crate::calendar::WorkCalendar;

@@ -241,7 +241,7 @@ const CHUNK_BITS: u32 = 19;
 /// the outcome (24 bytes) are never both whole in memory. Indexing costs one extra load from a table of a few
 /// dozen chunk pointers, which stays in the L1 cache.
 #[derive(Default)]
-pub struct Sites {
+pub(super) struct Sites {
     chunks: Vec<Box<[SiteState]>>,
     len: usize,
 }
@@ -258,21 +258,12 @@ impl Sites {
         self.len
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Start loading installation `i`'s state into cache (see [`crate::engine::prefetch`]).
     #[inline(always)]
     pub fn prefetch(&self, i: usize) {
         if let Some(chunk) = self.chunks.get(i >> CHUNK_BITS) {
             crate::engine::prefetch(chunk, i & ((1 << CHUNK_BITS) - 1));
         }
-    }
-
-    /// Every state, in installation order.
-    pub fn iter(&self) -> impl Iterator<Item = &SiteState> {
-        self.chunks.iter().flat_map(|c| c.iter())
     }
 
     /// What the option's outcome keeps of each installation, in installation order, `f` called once per state;
@@ -329,7 +320,7 @@ mod tests {
         sites[n - 1].episode = 7;
         sites[1 << CHUNK_BITS].episode = 9;
         assert_eq!(sites.len(), n);
-        assert_eq!(sites.iter().filter(|s| s.episode > 0).count(), 2);
+        assert_eq!((0..n).filter(|&i| sites[i].episode > 0).count(), 2);
         let suppliers = sites.drain_into(|s| (s.elec_supplier, s.episode));
         assert_eq!(suppliers.len(), n);
         assert!(suppliers.iter().enumerate().all(|(i, s)| s.0 == (i % 251) as u8));
